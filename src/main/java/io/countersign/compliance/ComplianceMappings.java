@@ -1,0 +1,162 @@
+package io.countersign.compliance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.countersign.yaml.YamlDocument;
+import io.countersign.yaml.YamlException;
+import io.countersign.yaml.YamlNode;
+
+/**
+ * The control catalogue ({@code catalogue/*.yaml}, one file per framework) and the mapping of rule ids to
+ * control ids (every other {@code *.yaml}), read from {@code compliance-mappings/}.
+ *
+ * @param ruleControls rule id to qualified control ids, each checked against the catalogue
+ * @param mappingLocations where each rule id is mapped, for errors that point at the mapping
+ */
+public record ComplianceMappings(ControlCatalogue catalogue, Map<String, List<String>> ruleControls,
+        Map<String, Location> mappingLocations) {
+
+    public static final String CATALOGUE_DIR = "catalogue";
+    private static final Pattern LOCAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.()\\-]{0,31}");
+    private static final Set<String> BASELINES = Set.of("li-saas", "low", "moderate", "high");
+
+    /** A place in a file. */
+    public record Location(String file, int line) {
+        @Override
+        public String toString() {
+            return file + ":" + line;
+        }
+    }
+
+    /**
+     * Reads the directory; every problem found is added to {@code problems} (as {@code file:line: message})
+     * so that one run reports them all. {@code label} is how the directory is named in messages.
+     */
+    public static ComplianceMappings read(Path dir, String label, List<YamlException> problems) {
+        Map<String, Control> controls = new LinkedHashMap<>();
+        Map<String, Location> controlLocations = new LinkedHashMap<>();
+        Map<String, List<String>> ruleControls = new LinkedHashMap<>();
+        Map<String, Location> mappingLocations = new LinkedHashMap<>();
+        List<Path> files = yamlFiles(dir, label, problems);
+        List<YamlNode> mappingDocs = new ArrayList<>();
+        for (Path file : files) {
+            String name = label + "/" + dir.relativize(file).toString().replace('\\', '/');
+            try {
+                YamlNode doc = YamlDocument.read(file, name);
+                if (dir.relativize(file).startsWith(CATALOGUE_DIR)) {
+                    readCatalogue(doc, controls, controlLocations, problems);
+                } else {
+                    mappingDocs.add(doc);
+                }
+            } catch (YamlException e) {
+                problems.add(e);
+            }
+        }
+        ControlCatalogue catalogue = new ControlCatalogue(controls);
+        for (YamlNode doc : mappingDocs) {
+            try {
+                readMappings(doc, catalogue, ruleControls, mappingLocations, problems);
+            } catch (YamlException e) {
+                problems.add(e);
+            }
+        }
+        return new ComplianceMappings(catalogue, ruleControls, mappingLocations);
+    }
+
+    /** The YAML files of a directory tree, sorted by path so that reading order never depends on the file system. */
+    public static List<Path> yamlFiles(Path dir, String label, List<YamlException> problems) {
+        if (!Files.isDirectory(dir)) {
+            problems.add(new YamlException(label, 0, "directory not found: " + dir));
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            problems.add(new YamlException(label, 0, "cannot list directory: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private static void readCatalogue(YamlNode doc, Map<String, Control> controls,
+            Map<String, Location> locations, List<YamlException> problems) {
+        YamlNode.Mapping root = doc.mapping(Set.of("framework", "title", "controls"));
+        YamlNode frameworkNode = root.require("framework");
+        Framework framework;
+        try {
+            framework = Framework.valueOf(frameworkNode.string());
+        } catch (IllegalArgumentException e) {
+            throw frameworkNode.error("unknown framework '" + frameworkNode.string() + "' (known: SOC2, ISO27001, FEDRAMP)");
+        }
+        root.requireString("title");
+        for (YamlNode item : root.require("controls").sequence()) {
+            try {
+                YamlNode.Mapping control = item.mapping(Set.of("id", "title", "baselines"));
+                YamlNode idNode = control.require("id");
+                String localId = idNode.string();
+                if (!LOCAL_ID.matcher(localId).matches()) {
+                    throw idNode.error("'" + localId + "' is not a control id");
+                }
+                String id = framework + ":" + localId;
+                List<String> baselines = control.get("baselines").map(YamlNode::stringList).orElse(List.of());
+                if (framework != Framework.FEDRAMP && control.get("baselines").isPresent()) {
+                    throw control.keyNode("baselines").error("baselines belong to FEDRAMP controls only");
+                }
+                for (String baseline : baselines) {
+                    if (!BASELINES.contains(baseline)) {
+                        throw control.require("baselines").error("unknown baseline '" + baseline
+                                + "' (known: li-saas, low, moderate, high)");
+                    }
+                }
+                Location here = new Location(item.file(), item.line());
+                Location before = locations.putIfAbsent(id, here);
+                if (before != null) {
+                    throw idNode.error("control " + id + " is already defined at " + before);
+                }
+                controls.put(id, new Control(id, framework, control.requireString("title"), baselines));
+            } catch (YamlException e) {
+                problems.add(e);
+            }
+        }
+    }
+
+    private static void readMappings(YamlNode doc, ControlCatalogue catalogue, Map<String, List<String>> ruleControls,
+            Map<String, Location> locations, List<YamlException> problems) {
+        YamlNode.Mapping root = doc.mapping(Set.of("rules"));
+        for (Map.Entry<String, YamlNode> entry : root.require("rules").mapping().entries().entrySet()) {
+            String rule = entry.getKey();
+            YamlNode value = entry.getValue();
+            try {
+                Location here = new Location(value.file(), value.line());
+                Location before = locations.putIfAbsent(rule, here);
+                if (before != null) {
+                    throw value.error("rule " + rule + " is already mapped at " + before);
+                }
+                List<String> ids = value.stringList();
+                if (ids.isEmpty()) {
+                    throw value.error("rule " + rule + " maps to no control; name at least one");
+                }
+                List<YamlNode> items = value.sequence();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (catalogue.find(ids.get(i)).isEmpty()) {
+                        throw items.get(i).error("control " + ids.get(i) + " is not in the catalogue"
+                                + (ids.get(i).contains(":") ? "" : " (write FRAMEWORK:ID, e.g. SOC2:CC6.1)"));
+                    }
+                }
+                ruleControls.put(rule, List.copyOf(ids));
+            } catch (YamlException e) {
+                problems.add(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.countersign.policy;
+
+import java.util.List;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.countersign.policy.api.Artifact;
+import io.countersign.policy.api.Caller;
+import io.countersign.policy.api.Request;
+import io.countersign.policy.api.RequestContext;
+import io.countersign.policy.api.Resource;
+import io.countersign.yaml.YamlNode;
+
+/**
+ * Reads a decision request (the HTTP body plus the caller a token would give) from YAML or JSON,
+ * strictly: unknown keys, wrong types and malformed values are errors at their line.
+ */
+public final class RequestYaml {
+    static final Set<String> KEYS = Set.of("action", "caller", "onBehalfOf", "resource", "context", "approvalId");
+
+    private RequestYaml() {
+    }
+
+    public static Request read(YamlNode node) {
+        YamlNode.Mapping root = node.mapping(KEYS);
+        String action = checked(root.require("action"), RequestRules::action);
+
+        YamlNode.Mapping callerNode = root.require("caller").mapping(Set.of("id", "type", "groups"));
+        Caller caller = new Caller(
+                checked(callerNode.require("id"), RequestRules::id),
+                checked(callerNode.require("type"), RequestRules::callerType),
+                callerNode.get("groups").map(g -> {
+                    List<String> groups = g.stringList();
+                    fail(g, RequestRules.groups(groups));
+                    return groups;
+                }).orElse(List.of()));
+
+        String onBehalfOf = root.get("onBehalfOf").map(n -> checked(n, RequestRules::id)).orElse(null);
+        root.get("approvalId").ifPresent(n -> checked(n, RequestRules::id));
+
+        Resource resource = root.get("resource").map(RequestYaml::resource).orElse(Resource.NONE);
+        RequestContext context = root.get("context").map(RequestYaml::context).orElse(RequestContext.NONE);
+        return new Request(action, caller, onBehalfOf, resource, context);
+    }
+
+    private static Resource resource(YamlNode node) {
+        YamlNode.Mapping m = node.mapping(Set.of("type", "id", "environment", "classification", "attributes"));
+        return new Resource(
+                optional(m, "type", RequestRules::id),
+                optional(m, "id", RequestRules::id),
+                optional(m, "environment", RequestRules::word),
+                optional(m, "classification", RequestRules::word),
+                attributes(m));
+    }
+
+    private static RequestContext context(YamlNode node) {
+        YamlNode.Mapping m = node.mapping(Set.of("reason", "ticket", "artifact", "attributes"));
+        Artifact artifact = m.get("artifact").map(a -> {
+            YamlNode.Mapping am = a.mapping(Set.of("type", "digest", "summary", "link"));
+            return new Artifact(optional(am, "type", RequestRules::id), optional(am, "digest", RequestRules::id),
+                    optional(am, "summary", RequestRules::text), optional(am, "link", RequestRules::id));
+        }).orElse(null);
+        return new RequestContext(optional(m, "reason", RequestRules::text), optional(m, "ticket", RequestRules::id),
+                artifact, attributes(m));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attributes(YamlNode.Mapping m) {
+        return m.get("attributes").map(a -> {
+            Map<String, Object> values = (Map<String, Object>) a.mapping().node().plainValue();
+            fail(a, RequestRules.attributes(values));
+            return values;
+        }).orElse(Collections.emptyMap());
+    }
+
+    private static String optional(YamlNode.Mapping m, String key, Function<String, String> check) {
+        return m.get(key).map(n -> checked(n, check)).orElse(null);
+    }
+
+    private static String checked(YamlNode node, Function<String, String> check) {
+        String value = node.string();
+        fail(node, check.apply(value));
+        return value;
+    }
+
+    private static void fail(YamlNode node, String problem) {
+        if (problem != null) {
+            throw node.error(problem);
+        }
+    }
+}
