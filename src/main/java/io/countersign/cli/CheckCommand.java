@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "check", description = "Compile the rules and validate data and compliance mappings.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Compile the rules and validate data and compliance mappings.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;

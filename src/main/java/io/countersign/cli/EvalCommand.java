@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "eval", description = "Print the decision for one request (YAML or JSON: the request body plus caller).")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Print the decision for one request (YAML or JSON: the request body plus caller).")
 final class EvalCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;

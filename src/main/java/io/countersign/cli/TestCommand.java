@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "test", description = "Run policy test suites (exit 0 all pass, 1 any failure, 2 load error).")
+@Command(name = "test", mixinStandardHelpOptions = true, description = "Run policy test suites (exit 0 all pass, 1 any failure, 2 load error).")
 final class TestCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;
