@@ -172,6 +172,13 @@ class CountersignCliTest {
     }
 
     @Test
+    void theCliKeepsDroolsTraceLoggingOff() {
+        cli("check");
+        assertFalse(org.slf4j.LoggerFactory.getLogger("org.drools.core.phreak.SegmentCursor").isTraceEnabled(),
+                "trace formatting at every network step makes evaluation about eight times slower");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, cli("test", "--no-such-option").exit());
         assertEquals(2, cli("test", "--format", "xml").exit());
