@@ -52,6 +52,7 @@ public final class PolicyLoader {
      * {@code str[...]}: after about twenty evaluations every decision would fail (closed, but all DENY).
      */
     private static final Pattern BROKEN_OPERATOR = Pattern.compile("\\bstr\\s*\\[");
+    private static final Pattern DATA_REFERENCE = Pattern.compile("DataSet\\s*\\(\\s*name\\s*==\\s*\"([^\"]*)\"");
     private static final Pattern RULE_DECLARATION =
             Pattern.compile("^\\s*rule\\s+(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"']+))");
 
@@ -142,6 +143,7 @@ public final class PolicyLoader {
         List<DataSet> dataSets = readData(data, yamlProblems);
 
         Map<String, PolicyRule> declared = declaredRules(drl, problems);
+        checkDataReferences(drl, dataSets, problems);
         KieBase kieBase = compile(drl, problems);
 
         Map<String, PolicyRule> rules = new TreeMap<>();
@@ -234,6 +236,27 @@ public final class PolicyLoader {
             return plain.toString();
         }
         throw item.error("list values must be strings or whole numbers");
+    }
+
+    /**
+     * A rule that joins on a data set no file defines would silently never fire, and a deny rule that
+     * never fires is a hole: every {@code DataSet( name == "…" )} must name a defined data set.
+     */
+    private static void checkDataReferences(List<SourceFile> files, List<DataSet> dataSets, List<PolicyProblem> problems) {
+        Set<String> defined = new java.util.HashSet<>();
+        dataSets.forEach(d -> defined.add(d.getName()));
+        for (SourceFile file : files) {
+            String[] lines = file.text().split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                Matcher m = DATA_REFERENCE.matcher(lines[i]);
+                while (m.find()) {
+                    if (!defined.contains(m.group(1))) {
+                        problems.add(new PolicyProblem(file.display, i + 1, "data set '" + m.group(1)
+                                + "' is not defined in any file under " + DATA_DIR + "/; the rule could never match"));
+                    }
+                }
+            }
+        }
     }
 
     /** Finds every {@code rule "id"} declaration, checks ids are well-formed and used once. */

@@ -53,6 +53,14 @@ class PolicyLoaderTest {
                 broken("a data set defined twice", "rules/data/more.yaml:1",
                         "rules/data/export-destinations.yaml:2",
                         f -> f.write("rules/data/more.yaml", "approved-export-destinations: [x]\n")),
+                broken("a rule joining on a data set no file defines", "rules/dataflow/export.drl:23",
+                        "data set 'approved-export-destinations' is not defined", f -> {
+                            try {
+                                java.nio.file.Files.delete(f.rules().resolve("data/export-destinations.yaml"));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }),
                 broken("a data value of the wrong type", "rules/data/more.yaml:2",
                         "list values must be strings or whole numbers", f -> f.write("rules/data/more.yaml", "extra:\n  - {a: 1}\n")),
                 broken("invalid YAML names the line", "rules/data/more.yaml:2",
