@@ -37,22 +37,24 @@ public record ComplianceMappings(ControlCatalogue catalogue, Map<String, List<St
         }
     }
 
+    /** One YAML file of the mappings directory, already read (so what is parsed is what was hashed). */
+    public record SourceText(String relative, String display, String text) {
+    }
+
     /**
-     * Reads the directory; every problem found is added to {@code problems} (as {@code file:line: message})
-     * so that one run reports them all. {@code label} is how the directory is named in messages.
+     * Reads the files of the mappings directory; every problem found is added to {@code problems} (as
+     * {@code file:line: message}) so that one run reports them all.
      */
-    public static ComplianceMappings read(Path dir, String label, List<YamlException> problems) {
+    public static ComplianceMappings read(List<SourceText> files, List<YamlException> problems) {
         Map<String, Control> controls = new LinkedHashMap<>();
         Map<String, Location> controlLocations = new LinkedHashMap<>();
         Map<String, List<String>> ruleControls = new LinkedHashMap<>();
         Map<String, Location> mappingLocations = new LinkedHashMap<>();
-        List<Path> files = yamlFiles(dir, label, problems);
         List<YamlNode> mappingDocs = new ArrayList<>();
-        for (Path file : files) {
-            String name = label + "/" + dir.relativize(file).toString().replace('\\', '/');
+        for (SourceText file : files) {
             try {
-                YamlNode doc = YamlDocument.read(file, name);
-                if (dir.relativize(file).startsWith(CATALOGUE_DIR)) {
+                YamlNode doc = YamlDocument.parse(file.text(), file.display());
+                if (file.relative().startsWith(CATALOGUE_DIR + "/")) {
                     readCatalogue(doc, controls, controlLocations, problems);
                 } else {
                     mappingDocs.add(doc);
@@ -133,14 +135,19 @@ public record ComplianceMappings(ControlCatalogue catalogue, Map<String, List<St
     private static void readMappings(YamlNode doc, ControlCatalogue catalogue, Map<String, List<String>> ruleControls,
             Map<String, Location> locations, List<YamlException> problems) {
         YamlNode.Mapping root = doc.mapping(Set.of("rules"));
-        for (Map.Entry<String, YamlNode> entry : root.require("rules").mapping().entries().entrySet()) {
+        YamlNode.Mapping rules = root.require("rules").mapping();
+        for (Map.Entry<String, YamlNode> entry : rules.entries().entrySet()) {
             String rule = entry.getKey();
             YamlNode value = entry.getValue();
+            YamlNode key = rules.keyNode(rule);
             try {
-                Location here = new Location(value.file(), value.line());
+                Location here = new Location(key.file(), key.line());
                 Location before = locations.putIfAbsent(rule, here);
                 if (before != null) {
-                    throw value.error("rule " + rule + " is already mapped at " + before);
+                    throw key.error("rule " + rule + " is already mapped at " + before);
+                }
+                if (value.isNull()) {
+                    throw key.error("rule " + rule + " maps to no control; name at least one");
                 }
                 List<String> ids = value.stringList();
                 if (ids.isEmpty()) {

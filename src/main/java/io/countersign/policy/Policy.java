@@ -147,9 +147,16 @@ public final class Policy {
             verdict.begin();
             FactHandle handle = session.insert(request);
             int fired = session.fireAllRules(MAX_FIRINGS);
-            session.delete(handle);
+            boolean stillThere = session.getObject(handle) != null;
+            if (stillThere) {
+                session.delete(handle);
+            }
             if (fired >= MAX_FIRINGS) {
                 throw new IllegalStateException("rules fired " + fired + " times for one request; they are looping");
+            }
+            if (!stillThere) {
+                throw new IllegalStateException("a rule removed the request while rules were firing, so other rules"
+                        + " may not have fired");
             }
             return Combination.combine(verdict.statements(), settings, controls, version);
         }

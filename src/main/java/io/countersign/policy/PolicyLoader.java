@@ -47,12 +47,6 @@ public final class PolicyLoader {
     public static final String DATA_DIR = "data";
     static final Pattern RULE_ID = Pattern.compile("[a-z0-9]+(?:[.-][a-z0-9]+)*");
     private static final Pattern DATA_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
-    /**
-     * Drools 10.2.0's constraint JIT emits a call with a stale signature for operators written as
-     * {@code str[...]}: after about twenty evaluations every decision would fail (closed, but all DENY).
-     */
-    private static final Pattern BROKEN_OPERATOR = Pattern.compile("\\bstr\\s*\\[");
-    private static final Pattern DATA_REFERENCE = Pattern.compile("DataSet\\s*\\(\\s*name\\s*==\\s*\"([^\"]*)\"");
     private static final Pattern RULE_DECLARATION =
             Pattern.compile("^\\s*rule\\s+(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"']+))");
 
@@ -123,14 +117,16 @@ public final class PolicyLoader {
             problems.add(new PolicyProblem(rulesLabel, 0, "no .drl rule files found"));
         }
 
+        List<ComplianceMappings.SourceText> mappingFiles = new ArrayList<>();
         for (Path file : ComplianceMappings.yamlFiles(mappingsDir, mappingsLabel, yamlProblems)) {
             String relative = slashes(mappingsDir.relativize(file));
             SourceFile source = read(file, mappingsLabel + "/" + relative, problems);
             if (source != null) {
                 version.add("compliance-mappings/" + relative, source.bytes);
+                mappingFiles.add(new ComplianceMappings.SourceText(relative, source.display, source.text()));
             }
         }
-        ComplianceMappings mappings = ComplianceMappings.read(mappingsDir, mappingsLabel, yamlProblems);
+        ComplianceMappings mappings = ComplianceMappings.read(mappingFiles, yamlProblems);
 
         PolicySettings settings = PolicySettings.SHIPPED;
         if (settingsFile != null) {
@@ -153,6 +149,9 @@ public final class PolicyLoader {
                     PolicyRule where = declared.get(rule.getName());
                     String file = where != null ? where.file() : rulesLabel;
                     int line = where != null ? where.line() : 0;
+                    for (String shape : RuleShape.check(rule)) {
+                        problems.add(new PolicyProblem(file, line, shape));
+                    }
                     List<String> controls = mappings.ruleControls().get(rule.getName());
                     if (controls == null) {
                         problems.add(new PolicyProblem(file, line, "rule " + rule.getName()
@@ -246,14 +245,11 @@ public final class PolicyLoader {
         Set<String> defined = new java.util.HashSet<>();
         dataSets.forEach(d -> defined.add(d.getName()));
         for (SourceFile file : files) {
-            String[] lines = file.text().split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                Matcher m = DATA_REFERENCE.matcher(lines[i]);
-                while (m.find()) {
-                    if (!defined.contains(m.group(1))) {
-                        problems.add(new PolicyProblem(file.display, i + 1, "data set '" + m.group(1)
-                                + "' is not defined in any file under " + DATA_DIR + "/; the rule could never match"));
-                    }
+            problems.addAll(RuleShape.checkText(file.display, file.text()));
+            for (RuleShape.DataReference reference : RuleShape.dataReferences(file.text())) {
+                if (!defined.contains(reference.name())) {
+                    problems.add(new PolicyProblem(file.display, reference.line(), "data set '" + reference.name()
+                            + "' is not defined in any file under " + DATA_DIR + "/; the rule could never match"));
                 }
             }
         }
@@ -277,12 +273,6 @@ public final class PolicyLoader {
                 }
                 if (line.contains("/*") && !line.substring(line.indexOf("/*")).contains("*/")) {
                     inComment = true;
-                }
-                String code = line.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"").replaceAll("//.*", "");
-                if (BROKEN_OPERATOR.matcher(code).find()) {
-                    problems.add(new PolicyProblem(file.display, i + 1, "the str[...] operator is not supported"
-                            + " (it breaks Drools 10.2's constraint compiler at run time); write"
-                            + " action.startsWith(\"...\") or action.endsWith(\"...\") instead"));
                 }
                 Matcher m = RULE_DECLARATION.matcher(line);
                 if (!m.find()) {

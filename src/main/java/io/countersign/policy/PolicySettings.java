@@ -32,16 +32,23 @@ public record PolicySettings(Outcome defaultOutcome, String defaultMessage, Appr
             YamlNode.Mapping node = root.require("approvalDefaults")
                     .mapping(Set.of("approverGroups", "quorum", "expiresIn"));
             Verdict.Statement probe = new Verdict.Statement("approvalDefaults", Outcome.REQUIRE_APPROVAL, "-");
-            try {
-                probe.approvers(node.require("approverGroups").stringList().toArray(String[]::new));
-                probe.quorum(node.require("quorum").integer(1, Verdict.MAX_QUORUM));
-                probe.expiresIn(node.requireString("expiresIn"));
-            } catch (IllegalArgumentException e) {
-                throw node.node().error(e.getMessage().replace("rule approvalDefaults: ", ""));
-            }
+            YamlNode groups = node.require("approverGroups");
+            checked(groups, () -> probe.approvers(groups.stringList().toArray(String[]::new)));
+            probe.quorum(node.require("quorum").integer(1, Verdict.MAX_QUORUM));
+            YamlNode ttl = node.require("expiresIn");
+            checked(ttl, () -> probe.expiresIn(ttl.string()));
             approval = new ApprovalRequirement(probe.groups, GroupMode.ANY, probe.quorum, probe.ttl);
         }
         return new PolicySettings(outcome, message, approval);
+    }
+
+    /** Runs a verdict setter, reporting what it refuses at the node it came from. */
+    private static void checked(YamlNode node, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage().replace("rule approvalDefaults: ", ""));
+        }
     }
 
     static Outcome outcome(YamlNode node) {

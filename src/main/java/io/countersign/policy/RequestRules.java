@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  *
  * Actions, environments and classifications are lower-case words so that {@code AWS.S3.Export} or
  * {@code Production} cannot slip past a rule written for {@code aws.s3.export} or {@code production}.
- * Identifiers and texts may not carry control characters or bidirectional overrides, which could make
- * a reviewer read something other than what the rules saw.
+ * Identifiers and texts may not carry control, format (zero-width) or bidirectional-override characters,
+ * which could make a reviewer read something other than what the rules saw, and ids may not carry
+ * surrounding white space.
  */
 public final class RequestRules {
     public static final int MAX_ACTION = 128;
@@ -57,6 +58,9 @@ public final class RequestRules {
         }
         if (value.length() > MAX_ID) {
             return "longer than " + MAX_ID + " characters";
+        }
+        if (!value.equals(value.strip())) {
+            return "must not start or end with white space";
         }
         return unsafeCharacter(value, false);
     }
@@ -134,7 +138,10 @@ public final class RequestRules {
             if (multiline && (c == '\n' || c == '\t' || c == '\r')) {
                 continue;
             }
-            if (Character.isISOControl(c) || isBidiControl(c) || c == '\uFEFF') {
+            // Format characters (zero-width spaces and joiners, bidi controls, BOM) are invisible to a reviewer
+            // and make equal-looking ids compare unequal; only the joiner inside emoji is allowed in free text.
+            if (Character.isISOControl(c) || isBidiControl(c)
+                    || (Character.getType(c) == Character.FORMAT && !(multiline && c == '\u200D'))) {
                 return String.format("contains the control character U+%04X at position %d", (int) c, i + 1);
             }
             if (Character.isSurrogate(c) && !validSurrogate(value, i)) {

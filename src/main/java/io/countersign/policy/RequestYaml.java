@@ -31,17 +31,17 @@ public final class RequestYaml {
         Caller caller = new Caller(
                 checked(callerNode.require("id"), RequestRules::id),
                 checked(callerNode.require("type"), RequestRules::callerType),
-                callerNode.get("groups").map(g -> {
+                callerNode.getUnlessNull("groups").map(g -> {
                     List<String> groups = g.stringList();
                     fail(g, RequestRules.groups(groups));
                     return groups;
                 }).orElse(List.of()));
 
-        String onBehalfOf = root.get("onBehalfOf").map(n -> checked(n, RequestRules::id)).orElse(null);
-        root.get("approvalId").ifPresent(n -> checked(n, RequestRules::id));
+        String onBehalfOf = root.getUnlessNull("onBehalfOf").map(n -> checked(n, RequestRules::id)).orElse(null);
+        root.getUnlessNull("approvalId").ifPresent(n -> checked(n, RequestRules::id));
 
-        Resource resource = root.get("resource").map(RequestYaml::resource).orElse(Resource.NONE);
-        RequestContext context = root.get("context").map(RequestYaml::context).orElse(RequestContext.NONE);
+        Resource resource = root.getUnlessNull("resource").map(RequestYaml::resource).orElse(Resource.NONE);
+        RequestContext context = root.getUnlessNull("context").map(RequestYaml::context).orElse(RequestContext.NONE);
         return new Request(action, caller, onBehalfOf, resource, context);
     }
 
@@ -57,7 +57,7 @@ public final class RequestYaml {
 
     private static RequestContext context(YamlNode node) {
         YamlNode.Mapping m = node.mapping(Set.of("reason", "ticket", "artifact", "attributes"));
-        Artifact artifact = m.get("artifact").map(a -> {
+        Artifact artifact = m.getUnlessNull("artifact").map(a -> {
             YamlNode.Mapping am = a.mapping(Set.of("type", "digest", "summary", "link"));
             return new Artifact(optional(am, "type", RequestRules::id), optional(am, "digest", RequestRules::id),
                     optional(am, "summary", RequestRules::text), optional(am, "link", RequestRules::id));
@@ -68,7 +68,7 @@ public final class RequestYaml {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> attributes(YamlNode.Mapping m) {
-        return m.get("attributes").map(a -> {
+        return m.getUnlessNull("attributes").map(a -> {
             Map<String, Object> values = (Map<String, Object>) a.mapping().node().plainValue();
             fail(a, RequestRules.attributes(values));
             return values;
@@ -76,7 +76,7 @@ public final class RequestYaml {
     }
 
     private static String optional(YamlNode.Mapping m, String key, Function<String, String> check) {
-        return m.get(key).map(n -> checked(n, check)).orElse(null);
+        return m.getUnlessNull(key).map(n -> checked(n, check)).orElse(null);
     }
 
     private static String checked(YamlNode node, Function<String, String> check) {

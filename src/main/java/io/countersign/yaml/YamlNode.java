@@ -87,6 +87,10 @@ public final class YamlNode {
                 throw new YamlNode(keyNode, file, path, depth).error("keys must be plain strings");
             }
             String key = scalarKey.getValue();
+            if (entries.containsKey(key)) {
+                throw new YamlNode(keyNode, file, path, depth).error("key '" + key + "' appears twice; the second would"
+                        + " silently replace the first");
+            }
             String childPath = path.isEmpty() ? key : path + "." + key;
             entries.put(key, new YamlNode(tuple.getValueNode(), file, childPath, depth + 1));
             keyNodes.put(key, new YamlNode(keyNode, file, childPath, depth + 1));
@@ -152,8 +156,13 @@ public final class YamlNode {
                 return Boolean.parseBoolean(value) || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("on");
             }
             if (tag.equals(Tag.INT)) {
-                BigInteger big = new BigInteger(value.replace("_", "").replace("+", ""));
-                return big.bitLength() < 64 ? (Object) big.longValue() : big;
+                try {
+                    BigInteger big = new BigInteger(value.replace("_", "").replace("+", ""));
+                    return big.bitLength() < 64 ? (Object) big.longValue() : big;
+                } catch (NumberFormatException e) {
+                    throw error("'" + value + "' is a YAML 1.1 number form that is not supported;"
+                            + " write it in decimal, or quote it if it is text");
+                }
             }
             if (tag.equals(Tag.FLOAT)) {
                 try {
@@ -219,14 +228,26 @@ public final class YamlNode {
             return entries.keySet();
         }
 
-        /** The value under {@code key}; absent or explicitly null both count as absent. */
+        /**
+         * The value under {@code key}, if the key is there. A key written with no value is an error, not
+         * "absent": {@code rules:} left empty in a test must not quietly check nothing.
+         */
         public Optional<YamlNode> get(String key) {
+            YamlNode value = entries.get(key);
+            if (value != null && value.isNull()) {
+                throw keyNodes.get(key).error("'" + key + "' has no value; give it one or remove the key");
+            }
+            return Optional.ofNullable(value);
+        }
+
+        /** The value under {@code key}, with an explicit null meaning absent, as JSON request bodies use it. */
+        public Optional<YamlNode> getUnlessNull(String key) {
             YamlNode value = entries.get(key);
             return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
         }
 
         public YamlNode require(String key) {
-            return get(key).orElseThrow(() -> owner.error("missing required key '" + key + "'"));
+            return getUnlessNull(key).orElseThrow(() -> owner.error("missing required key '" + key + "'"));
         }
 
         public YamlNode keyNode(String key) {

@@ -109,6 +109,10 @@ class CountersignCliTest {
                 Arguments.of("a caller type that is not agent or human", CASE.formatted("ALLOW").replace("type: agent", "type: robot"), ":5:", "must be agent or human"),
                 Arguments.of("an action in capitals", CASE.formatted("ALLOW").replace("terraform.apply", "Terraform.Apply"), ":4:", "is not an action"),
                 Arguments.of("a bidirectional override in an id", CASE.formatted("ALLOW").replace("agent:deploy-bot", "agent:deploy\u202Etob"), ":5:", "U+202E"),
+                Arguments.of("a zero-width space in an id", CASE.formatted("ALLOW").replace("agent:deploy-bot", "agent:deploy\u200Bbot"), ":5:", "U+200B"),
+                Arguments.of("white space around an id", CASE.formatted("ALLOW").replace("\"agent:deploy-bot\"", "\"agent:deploy-bot \""), ":5:", "white space"),
+                Arguments.of("a key written twice", CASE.formatted("ALLOW").replace("      action: terraform.apply\n", "      action: terraform.plan\n      action: terraform.apply\n"), ":5:", "key 'action' appears twice"),
+                Arguments.of("a want key left empty", CASE.formatted("ALLOW").replace("      outcome: ALLOW\n", "      outcome: ALLOW\n      rules:\n"), ":9:", "'rules' has no value"),
                 Arguments.of("invalid YAML", "tests:\n  - note: x\n    input: [\n", ":4:", "invalid YAML"),
                 Arguments.of("an empty suite", "tests: []\n", ":1:", "at least one test"));
     }
@@ -168,7 +172,7 @@ class CountersignCliTest {
     void checkReportsThePolicy() {
         Run run = cli("check");
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.out().matches("(?s)ok: \\d+ rules, 4 data sets, \\d+ controls in the catalogue\npolicy version sha256:[0-9a-f]{64}\n"), run.out());
+        assertTrue(run.out().matches("(?s)ok: \\d+ rules, \\d+ data sets, \\d+ controls in the catalogue\npolicy version sha256:[0-9a-f]{64}\n"), run.out());
     }
 
     @Test

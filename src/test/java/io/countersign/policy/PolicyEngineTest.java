@@ -108,6 +108,19 @@ class PolicyEngineTest {
     }
 
     @Test
+    void aRuleThatRemovesTheRequestFailsClosed() throws Exception {
+        Policy policy = PolicyFixture.empty(dir)
+                .rule("t.deny", "Request( action == \"x.do\" )", DENY)
+                .rule("t.remove", "$r : Request( action == \"x.do\" )",
+                        "verdict.allow(\"bye\"); io.countersign.policy.RuleBackdoor.removeRequest(kcontext, $r);")
+                .load();
+        Decision decision = policy.evaluate(PolicyFixture.request("x.do", null, Map.of()));
+        assertEquals(Outcome.DENY, decision.outcome());
+        assertEquals(List.of(Combination.ERROR_RULE), decision.ruleIds(), decision.reasons().toString());
+        assertTrue(decision.reasons().get(0).message().contains("removed the request"), decision.reasons().get(0).message());
+    }
+
+    @Test
     void loopingRulesFailClosed() throws Exception {
         Policy policy = PolicyFixture.empty(dir)
                 .write("rules/loop.drl", "package t;\n" + PolicyFixture.HEADER

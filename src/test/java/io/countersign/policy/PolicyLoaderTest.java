@@ -61,6 +61,23 @@ class PolicyLoaderTest {
                                 throw new java.io.UncheckedIOException(e);
                             }
                         }),
+                broken("an agenda-group, which could keep a rule from firing", "rules/zz/x.drl:4",
+                        "uses agenda-group", mappedRule("agenda-group \"later\"\n", "Request()", "verdict.allow(\"x\");")),
+                broken("a disabled rule", "rules/zz/x.drl:4",
+                        "uses enabled", mappedRule("enabled false\n", "Request()", "verdict.allow(\"x\");")),
+                broken("a rule that matches no Request fires once per session, not per request", "rules/zz/x.drl:4",
+                        "does not match a Request", mappedRule("", "DataSet( name == \"secret-stores\" )", "verdict.deny(\"freeze\");")),
+                broken("a rule halting the engine", "rules/zz/x.drl:8",
+                        "'halt(' could stop other rules", mappedRule("", "Request()", "drools.halt();")),
+                broken("a rule deleting the request", "rules/zz/x.drl:8",
+                        "'delete(' could stop other rules", mappedRule("", "$r : Request()", "delete($r);")),
+                broken("a data set pattern without its name first", "rules/zz/x.drl:7",
+                        "with the name first", mappedRule("", "Request( $s : service )\n    DataSet( values contains $s )", "verdict.allow(\"x\");")),
+                broken("a key written twice in a mapping", "compliance-mappings/rule-controls.yaml:",
+                        "key 'readonly.actions' appears twice", f -> f.append("compliance-mappings/rule-controls.yaml",
+                                "  readonly.actions: [SOC2:CC6.1]\n")),
+                broken("a hexadecimal number in data", "rules/data/more.yaml:2",
+                        "YAML 1.1 number form", f -> f.write("rules/data/more.yaml", "extra:\n  - 0x1F\n")),
                 broken("a data value of the wrong type", "rules/data/more.yaml:2",
                         "list values must be strings or whole numbers", f -> f.write("rules/data/more.yaml", "extra:\n  - {a: 1}\n")),
                 broken("invalid YAML names the line", "rules/data/more.yaml:2",
@@ -137,6 +154,13 @@ class PolicyLoaderTest {
         PolicyLoadException e = assertThrows(PolicyLoadException.class,
                 () -> new PolicyLoader(dir.resolve("nope"), dir.resolve("nope-either")).load());
         assertTrue(e.getMessage().contains("rules directory not found"), e.getMessage());
+    }
+
+    /** Adds rules/zz/x.drl with one rule, zz.x (attributes, when, then), and its mapping. */
+    private static Consumer<PolicyFixture> mappedRule(String attributes, String when, String then) {
+        return f -> f.write("rules/zz/x.drl", "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"zz.x\"\n" + attributes
+                + "when\n    " + when + "\nthen\n    " + then + "\nend\n")
+                .append("compliance-mappings/rule-controls.yaml", "  zz.x: [SOC2:CC6.1]\n");
     }
 
     private static Arguments broken(String note, String where, String message, Consumer<PolicyFixture> breakIt) {

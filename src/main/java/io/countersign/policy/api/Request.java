@@ -64,10 +64,12 @@ public final class Request {
      * {@code Alice@Example.com} cannot pass for someone other than {@code alice@example.com}.
      */
     public boolean isSelf(Object id) {
-        if (!(id instanceof String name) || name.isBlank()) {
+        if (!(id instanceof String text) || text.isBlank()) {
             return false;
         }
-        return name.equalsIgnoreCase(caller.getId()) || (onBehalfOf != null && name.equalsIgnoreCase(onBehalfOf));
+        String name = text.strip();
+        return name.equalsIgnoreCase(caller.getId().strip())
+                || (onBehalfOf != null && name.equalsIgnoreCase(onBehalfOf.strip()));
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class RequestContext {
         this.reason = reason;
         this.ticket = ticket;
         this.artifact = artifact;
-        this.attributes = attributes;
+        this.attributes = attributes == null ? Collections.emptyMap() : attributes;
     }
 
     public String getReason() {
@@ -35,8 +35,11 @@ public final class RequestContext {
         return attributes;
     }
 
-    /** The attribute as a string, or null when it is absent or not a string. */
+    /**
+     * The attribute as text: a string as it is, a whole number in decimal (so {@code 111111111111} and
+     * {@code "111111111111"} match the same data), anything else (absent, list, mapping) null.
+     */
     public String attribute(String name) {
-        return attributes.get(name) instanceof String value ? value : null;
+        return Attributes.text(attributes.get(name));
     }
 }

@@ -19,7 +19,7 @@ public final class Resource {
         this.id = id;
         this.environment = environment;
         this.classification = classification;
-        this.attributes = attributes;
+        this.attributes = attributes == null ? Collections.emptyMap() : attributes;
     }
 
     public String getType() {
@@ -42,8 +42,11 @@ public final class Resource {
         return attributes;
     }
 
-    /** The attribute as a string, or null when it is absent or not a string. */
+    /**
+     * The attribute as text: a string as it is, a whole number in decimal (so {@code 111111111111} and
+     * {@code "111111111111"} match the same data), anything else (absent, list, mapping) null.
+     */
     public String attribute(String name) {
-        return attributes.get(name) instanceof String value ? value : null;
+        return Attributes.text(attributes.get(name));
     }
 }
