@@ -8,24 +8,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
-OUT="$ROOT/bench/jmh/target"
 cd "$ROOT"
-
-./mvnw -B -q install -DskipTests
-./mvnw -B -q -f bench/jmh/pom.xml package dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt"
+. "$ROOT/bench/jmh-lib.sh"
+jmh_build
 
 echo "== JMH (decisions/s, one thread)"
-java -cp "$OUT/classes:$(cat "$OUT/cp.txt")" org.openjdk.jmh.Main PolicyEngineBenchmark \
-  -p root="$ROOT" -rf json -rff "$OUT/jmh.json" 2>&1 | grep -E '^(Benchmark|PolicyEngineBenchmark)'
-echo "== JMH medians of the measurement iterations (decisions/s)"
-python3 - "$OUT/jmh.json" <<'PY'
-import json, statistics, sys
-for run in json.load(open(sys.argv[1])):
-    scores = [s for fork in run["primaryMetric"]["rawData"] for s in fork]
-    params = ",".join(f"{k}={v}" for k, v in sorted(run.get("params", {}).items()) if k != "root")
-    print(f"{run['benchmark'].rsplit('.', 1)[1]:18} {params:12} median {statistics.median(scores):>10,.0f}  "
-          f"min {min(scores):>10,.0f}  max {max(scores):>10,.0f}")
-PY
+jmh_run policy-engine PolicyEngineBenchmark -p root="$ROOT"
 
 if [ "${1:-}" != "--skip-cedar" ]; then
   echo "== Cedar peer: cedar-java 4.10.0, PolicySet.cache()"
