@@ -1,15 +1,11 @@
 package io.countersign.compliance;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.countersign.yaml.YamlDocument;
 import io.countersign.yaml.YamlException;
@@ -72,22 +68,6 @@ public record ComplianceMappings(ControlCatalogue catalogue, Map<String, List<St
             }
         }
         return new ComplianceMappings(catalogue, ruleControls, mappingLocations);
-    }
-
-    /** The YAML files of a directory tree, sorted by path so that reading order never depends on the file system. */
-    public static List<Path> yamlFiles(Path dir, String label, List<YamlException> problems) {
-        if (!Files.isDirectory(dir)) {
-            problems.add(new YamlException(label, 0, "directory not found: " + dir));
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .sorted().toList();
-        } catch (IOException e) {
-            problems.add(new YamlException(label, 0, "cannot list directory: " + e.getMessage()));
-            return List.of();
-        }
     }
 
     private static void readCatalogue(YamlNode doc, Map<String, Control> controls,

@@ -86,15 +86,14 @@ public final class PolicyLoader {
         List<YamlException> yamlProblems = new ArrayList<>();
         VersionHash version = new VersionHash();
 
-        List<Path> ruleFiles = files(rulesDir, rulesLabel, problems);
+        List<Path> ruleFiles = files(rulesDir, rulesLabel, "rules", problems);
         List<SourceFile> drl = new ArrayList<>();
         List<SourceFile> data = new ArrayList<>();
         SourceFile settingsFile = null;
         for (Path file : ruleFiles) {
             Path relative = rulesDir.relativize(file);
             String name = file.getFileName().toString();
-            boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
-            if (!name.endsWith(".drl") && !yaml) {
+            if (!name.endsWith(".drl") && !isYaml(file)) {
                 continue;
             }
             SourceFile source = read(file, rulesLabel + "/" + slashes(relative), problems);
@@ -118,7 +117,10 @@ public final class PolicyLoader {
         }
 
         List<ComplianceMappings.SourceText> mappingFiles = new ArrayList<>();
-        for (Path file : ComplianceMappings.yamlFiles(mappingsDir, mappingsLabel, yamlProblems)) {
+        for (Path file : files(mappingsDir, mappingsLabel, "compliance mappings", problems)) {
+            if (!isYaml(file)) {
+                continue;
+            }
             String relative = slashes(mappingsDir.relativize(file));
             SourceFile source = read(file, mappingsLabel + "/" + relative, problems);
             if (source != null) {
@@ -139,7 +141,7 @@ public final class PolicyLoader {
         List<DataSet> dataSets = readData(data, yamlProblems);
 
         Map<String, PolicyRule> declared = declaredRules(drl, problems);
-        checkDataReferences(drl, dataSets, problems);
+        checkRuleText(drl, dataSets, problems);
         KieBase kieBase = compile(drl, problems);
 
         Map<String, PolicyRule> rules = new TreeMap<>();
@@ -168,7 +170,8 @@ public final class PolicyLoader {
                             "mapping names rule " + id + ", which no rule file defines"));
                 }
             }
-            if (!mappings.ruleControls().containsKey(Combination.DEFAULT_RULE) && yamlProblems.isEmpty()) {
+            if (!mappings.ruleControls().containsKey(Combination.DEFAULT_RULE) && yamlProblems.isEmpty()
+                    && Files.isDirectory(mappingsDir)) {
                 problems.add(new PolicyProblem(mappingsLabel, 0, "the policy default (" + Combination.DEFAULT_RULE
                         + ") has no compliance mapping; every decision must name its controls"));
             }
@@ -237,21 +240,11 @@ public final class PolicyLoader {
         throw item.error("list values must be strings or whole numbers");
     }
 
-    /**
-     * A rule that joins on a data set no file defines would silently never fire, and a deny rule that
-     * never fires is a hole: every {@code DataSet( name == "…" )} must name a defined data set.
-     */
-    private static void checkDataReferences(List<SourceFile> files, List<DataSet> dataSets, List<PolicyProblem> problems) {
+    private static void checkRuleText(List<SourceFile> files, List<DataSet> dataSets, List<PolicyProblem> problems) {
         Set<String> defined = new java.util.HashSet<>();
         dataSets.forEach(d -> defined.add(d.getName()));
         for (SourceFile file : files) {
-            problems.addAll(RuleShape.checkText(file.display, file.text()));
-            for (RuleShape.DataReference reference : RuleShape.dataReferences(file.text())) {
-                if (!defined.contains(reference.name())) {
-                    problems.add(new PolicyProblem(file.display, reference.line(), "data set '" + reference.name()
-                            + "' is not defined in any file under " + DATA_DIR + "/; the rule could never match"));
-                }
-            }
+            problems.addAll(RuleShape.checkText(file.display, file.text(), defined));
         }
     }
 
@@ -259,21 +252,9 @@ public final class PolicyLoader {
     private Map<String, PolicyRule> declaredRules(List<SourceFile> files, List<PolicyProblem> problems) {
         Map<String, PolicyRule> declared = new LinkedHashMap<>();
         for (SourceFile file : files) {
-            String[] lines = file.text().split("\n", -1);
-            boolean inComment = false;
+            String[] lines = RuleShape.code(file.text()).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i];
-                if (inComment) {
-                    int end = line.indexOf("*/");
-                    if (end < 0) {
-                        continue;
-                    }
-                    line = line.substring(end + 2);
-                    inComment = false;
-                }
-                if (line.contains("/*") && !line.substring(line.indexOf("/*")).contains("*/")) {
-                    inComment = true;
-                }
                 Matcher m = RULE_DECLARATION.matcher(line);
                 if (!m.find()) {
                     continue;
@@ -331,9 +312,15 @@ public final class PolicyLoader {
         return message == null ? "rule does not compile" : message.replaceAll("\\s+", " ").trim();
     }
 
-    private static List<Path> files(Path dir, String label, List<PolicyProblem> problems) {
+    private static boolean isYaml(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    /** Every regular file below {@code dir}, sorted by path so that reading order never depends on the file system. */
+    private static List<Path> files(Path dir, String label, String what, List<PolicyProblem> problems) {
         if (!Files.isDirectory(dir)) {
-            problems.add(new PolicyProblem(label, 0, "rules directory not found"));
+            problems.add(new PolicyProblem(label, 0, what + " directory not found"));
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -2,6 +2,7 @@ package io.countersign.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,10 +76,15 @@ final class RuleShape {
         return problems;
     }
 
-    /** Problems in a rule file's text, as (line, message) pairs. */
-    static List<PolicyProblem> checkText(String display, String text) {
+    /**
+     * Problems in a rule file's text: engine access from a consequence, the broken {@code str[...]}
+     * operator, and data set patterns that do not name, first, a data set in {@code definedData}. A
+     * rule joining on a data set no file defines would silently never fire, and a deny rule that never
+     * fires is a hole.
+     */
+    static List<PolicyProblem> checkText(String display, String text, Set<String> definedData) {
         List<PolicyProblem> problems = new ArrayList<>();
-        String code = stripComments(text);
+        String code = code(text);
         Matcher access = ENGINE_ACCESS.matcher(code);
         while (access.find()) {
             problems.add(new PolicyProblem(display, lineOf(code, access.start()), "rules state outcomes through verdict"
@@ -91,32 +97,18 @@ final class RuleShape {
                     + " action.startsWith(\"...\") or action.endsWith(\"...\") instead"));
         }
         Matcher data = DATA_PATTERN.matcher(code);
+        Matcher name = DATA_NAME.matcher(code);
         while (data.find()) {
-            Matcher name = DATA_NAME.matcher(code);
+            int line = lineOf(code, data.start());
             if (!name.find(data.end())) {
-                problems.add(new PolicyProblem(display, lineOf(code, data.start()), "write DataSet( name == \"…\", … )"
+                problems.add(new PolicyProblem(display, line, "write DataSet( name == \"…\", … )"
                         + " with the name first, so the loader can check that the data set exists"));
+            } else if (!definedData.contains(name.group(1))) {
+                problems.add(new PolicyProblem(display, line, "data set '" + name.group(1) + "' is not defined in any"
+                        + " file under " + PolicyLoader.DATA_DIR + "/; the rule could never match"));
             }
         }
         return problems;
-    }
-
-    /** A data set a rule file names, and where. */
-    record DataReference(String name, int line) {
-    }
-
-    /** The data set names a rule file refers to, with their lines. */
-    static List<DataReference> dataReferences(String text) {
-        List<DataReference> references = new ArrayList<>();
-        String code = stripComments(text);
-        Matcher data = DATA_PATTERN.matcher(code);
-        while (data.find()) {
-            Matcher name = DATA_NAME.matcher(code);
-            if (name.find(data.end())) {
-                references.add(new DataReference(name.group(1), lineOf(code, data.start())));
-            }
-        }
-        return references;
     }
 
     private static boolean matchesRequest(GroupElement group) {
@@ -147,8 +139,8 @@ final class RuleShape {
                 && type.getClassType() == Request.class;
     }
 
-    /** Comments blanked out, keeping every line break so line numbers stay right. */
-    private static String stripComments(String text) {
+    /** DRL with its comments blanked out, keeping every line break so line numbers stay right. */
+    static String code(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         boolean inString = false;

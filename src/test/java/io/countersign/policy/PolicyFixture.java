@@ -43,10 +43,15 @@ public final class PolicyFixture {
     /** Adds a rule file holding one rule with {@code when} and {@code then}, mapped to SOC2:CC6.1. */
     public PolicyFixture rule(String id, String when, String then) {
         String file = "rules/" + id.replace('.', '-') + ".drl";
-        write(file, "package test." + id.replace('.', '_').replace('-', '_') + ";\n" + HEADER
-                + "rule \"" + id + "\"\nwhen\n    " + when + "\nthen\n    " + then + "\nend\n");
+        write(file, drl("test." + id.replace('.', '_').replace('-', '_'), id, "", when, then));
         append("compliance-mappings/rule-controls.yaml", "  " + id + ": [SOC2:CC6.1]\n");
         return this;
+    }
+
+    /** A rule file holding one rule: the package on line 1, the header on lines 2-3, the rule on line 4. */
+    public static String drl(String pkg, String id, String attributes, String when, String then) {
+        return "package " + pkg + ";\n" + HEADER + "rule \"" + id + "\"\n" + attributes + "when\n    " + when
+                + "\nthen\n    " + then + "\nend\n";
     }
 
     public PolicyFixture write(String relative, String content) {

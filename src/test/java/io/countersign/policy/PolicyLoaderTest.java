@@ -24,17 +24,14 @@ class PolicyLoaderTest {
     static Stream<Arguments> brokenPolicies() {
         return Stream.of(
                 broken("a DRL syntax error names the file and line", "rules/zz/broken.drl:6",
-                        "", f -> f.write("rules/zz/broken.drl", "package rules.zz;\n" + PolicyFixture.HEADER
-                                + "rule \"zz.broken\"\nwhen\n    Request( action == )\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "", ruleFile("rules/zz/broken.drl", "zz.broken", "Request( action == )")),
                 broken("an unknown fact type names the file", "rules/scm/merge.drl:",
                         "PullRequest", f -> f.write("rules/scm/merge.drl", shipped("rules/scm/merge.drl")
                                 .replace("Request( action == \"github.pr.merge\"", "PullRequest( action == \"github.pr.merge\""))),
                 broken("a rule id used twice names both places", "rules/zz/copy.drl:4",
-                        "rules/readonly/read-only.drl:8; ids must be unique", f -> f.write("rules/zz/copy.drl",
-                                "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"readonly.actions\"\nwhen\n    Request()\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "rules/readonly/read-only.drl:8; ids must be unique", ruleFile("rules/zz/copy.drl", "readonly.actions", "Request()")),
                 broken("a rule without a mapping is named at its declaration", "rules/zz/new.drl:4",
-                        "has no compliance mapping", f -> f.write("rules/zz/new.drl",
-                                "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"zz.new-rule\"\nwhen\n    Request()\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "has no compliance mapping", ruleFile("rules/zz/new.drl", "zz.new-rule", "Request()")),
                 broken("a mapping for an unknown rule names the mapping line", "compliance-mappings/rule-controls.yaml:",
                         "no rule file defines", f -> f.append("compliance-mappings/rule-controls.yaml", "  ghost.rule: [SOC2:CC6.1]\n")),
                 broken("a control that is not in the catalogue", "compliance-mappings/rule-controls.yaml:",
@@ -85,14 +82,11 @@ class PolicyLoaderTest {
                 broken("YAML outside data/ would be ignored, so it is refused", "rules/iam/notes.yaml",
                         "must be policy.yaml or under data/", f -> f.write("rules/iam/notes.yaml", "a: b\n")),
                 broken("an id that is not dotted lower-case", "rules/zz/bad.drl:4",
-                        "must be dotted lower-case words", f -> f.write("rules/zz/bad.drl",
-                                "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"Bad Rule\"\nwhen\n    Request()\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "must be dotted lower-case words", ruleFile("rules/zz/bad.drl", "Bad Rule", "Request()")),
                 broken("the reserved policy. prefix", "rules/zz/bad.drl:4",
-                        "is reserved", f -> f.write("rules/zz/bad.drl",
-                                "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"policy.sneaky\"\nwhen\n    Request()\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "is reserved", ruleFile("rules/zz/bad.drl", "policy.sneaky", "Request()")),
                 broken("the str[] operator, which breaks at run time in Drools 10.2", "rules/zz/str.drl:6",
-                        "str[...] operator is not supported", f -> f.write("rules/zz/str.drl",
-                                "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"zz.str\"\nwhen\n    Request( action str[startsWith] \"x.\" )\nthen\n    verdict.allow(\"x\");\nend\n")),
+                        "str[...] operator is not supported", ruleFile("rules/zz/str.drl", "zz.str", "Request( action str[startsWith] \"x.\" )")),
                 broken("a policy without a mapping for its default", "compliance-mappings",
                         "the policy default (policy.default) has no compliance mapping", f -> f.write("compliance-mappings/rule-controls.yaml",
                                 shipped("compliance-mappings/rule-controls.yaml").replace("  policy.default:\n    - SOC2:CC6.1\n    - ISO27001:A.5.15\n    - FEDRAMP:AC-3\n", ""))));
@@ -158,9 +152,13 @@ class PolicyLoaderTest {
 
     /** Adds rules/zz/x.drl with one rule, zz.x (attributes, when, then), and its mapping. */
     private static Consumer<PolicyFixture> mappedRule(String attributes, String when, String then) {
-        return f -> f.write("rules/zz/x.drl", "package rules.zz;\n" + PolicyFixture.HEADER + "rule \"zz.x\"\n" + attributes
-                + "when\n    " + when + "\nthen\n    " + then + "\nend\n")
+        return f -> f.write("rules/zz/x.drl", PolicyFixture.drl("rules.zz", "zz.x", attributes, when, then))
                 .append("compliance-mappings/rule-controls.yaml", "  zz.x: [SOC2:CC6.1]\n");
+    }
+
+    /** Writes {@code file} with one rule, {@code id}, that allows when {@code when} matches; no mapping. */
+    private static Consumer<PolicyFixture> ruleFile(String file, String id, String when) {
+        return f -> f.write(file, PolicyFixture.drl("rules.zz", id, "", when, "verdict.allow(\"x\");"));
     }
 
     private static Arguments broken(String note, String where, String message, Consumer<PolicyFixture> breakIt) {
