@@ -14,19 +14,24 @@ import io.countersign.policy.api.Resource;
 import io.countersign.yaml.YamlNode;
 
 /**
- * Reads a decision request (the HTTP body plus the caller a token would give) from YAML or JSON,
- * strictly: unknown keys, wrong types and malformed values are errors at their line.
+ * Reads a decision request from YAML or JSON, strictly: unknown keys, wrong types and malformed values
+ * are errors at their line. Policy tests give the caller in the document; the HTTP API takes it from
+ * the token and refuses a {@code caller} in the body.
  */
 public final class RequestYaml {
+    static final Set<String> BODY_KEYS = Set.of("action", "onBehalfOf", "resource", "context", "approvalId");
     static final Set<String> KEYS = Set.of("action", "caller", "onBehalfOf", "resource", "context", "approvalId");
+
+    /** A request body as the API receives it: the request, and the approval it claims, if any. */
+    public record Body(Request request, String approvalId) {
+    }
 
     private RequestYaml() {
     }
 
+    /** A request that names its caller (policy tests, {@code countersign eval}). */
     public static Request read(YamlNode node) {
         YamlNode.Mapping root = node.mapping(KEYS);
-        String action = checked(root.require("action"), RequestRules::action);
-
         YamlNode.Mapping callerNode = root.require("caller").mapping(Set.of("id", "type", "groups"));
         Caller caller = new Caller(
                 checked(callerNode.require("id"), RequestRules::id),
@@ -36,13 +41,21 @@ public final class RequestYaml {
                     fail(g, RequestRules.groups(groups));
                     return groups;
                 }).orElse(List.of()));
+        return read(root, caller).request();
+    }
 
+    /** An API body: the caller comes from the verified token, never from the body. */
+    public static Body readBody(YamlNode node, Caller caller) {
+        return read(node.mapping(BODY_KEYS), caller);
+    }
+
+    private static Body read(YamlNode.Mapping root, Caller caller) {
+        String action = checked(root.require("action"), RequestRules::action);
         String onBehalfOf = root.getUnlessNull("onBehalfOf").map(n -> checked(n, RequestRules::id)).orElse(null);
-        root.getUnlessNull("approvalId").ifPresent(n -> checked(n, RequestRules::id));
-
+        String approvalId = root.getUnlessNull("approvalId").map(n -> checked(n, RequestRules::id)).orElse(null);
         Resource resource = root.getUnlessNull("resource").map(RequestYaml::resource).orElse(Resource.NONE);
         RequestContext context = root.getUnlessNull("context").map(RequestYaml::context).orElse(RequestContext.NONE);
-        return new Request(action, caller, onBehalfOf, resource, context);
+        return new Body(new Request(action, caller, onBehalfOf, resource, context), approvalId);
     }
 
     private static Resource resource(YamlNode node) {

@@ -47,7 +47,7 @@ public final class YamlNode {
     }
 
     public YamlException error(String message) {
-        return new YamlException(file, line(), (path.isEmpty() ? "" : path + ": ") + message);
+        return new YamlException(file, line(), path, (path.isEmpty() ? "" : path + ": ") + message);
     }
 
     public boolean isNull() {
@@ -247,7 +247,11 @@ public final class YamlNode {
         }
 
         public YamlNode require(String key) {
-            return getUnlessNull(key).orElseThrow(() -> owner.error("missing required key '" + key + "'"));
+            return getUnlessNull(key).orElseThrow(() -> {
+                String field = owner.path.isEmpty() ? key : owner.path + "." + key;
+                return new YamlException(owner.file, owner.line(), field, (owner.path.isEmpty() ? "" : owner.path + ": ")
+                        + "missing required key '" + key + "'");
+            });
         }
 
         public YamlNode keyNode(String key) {

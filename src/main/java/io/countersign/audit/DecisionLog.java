@@ -1,0 +1,197 @@
+package io.countersign.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The append-only decision log, written with group commit: callers queue entries; one writer thread
+ * takes everything queued, locks the chain head row, appends the entries with their rows and moves the
+ * head, all in one transaction, then completes every caller at once. Concurrent decisions therefore
+ * share one commit and one head update, and an answer is released only after its entry is durable.
+ *
+ * INVARIANT: the chain head row is locked for the whole append, so instances sharing a database build
+ * one gap-free chain, and the head is always read from the database, never trusted from memory.
+ */
+@ApplicationScoped
+public class DecisionLog {
+    private static final Logger LOG = Logger.getLogger(DecisionLog.class);
+
+    private record Pending(LogWrite write, CompletableFuture<LogResult> done) {
+    }
+
+    private final EntityManager em;
+    private final LogConfig config;
+    private final BlockingQueue<Pending> queue;
+    private final DistributionSummary batchSize;
+    private final Timer commitTime;
+    private volatile boolean running;
+    private volatile boolean lastBatchFailed;
+    private Thread writer;
+
+    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry) {
+        this.em = em;
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
+                .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
+        this.commitTime = Timer.builder("countersign.log.commit")
+                .description("Time to append and commit one batch").publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** Starts before anything that logs at startup (the policy's own load entry). */
+    void start(@Observes @Priority(10) StartupEvent event) {
+        running = true;
+        writer = new Thread(this::writeLoop, "countersign-log-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (writer != null) {
+            writer.join(config.appendTimeout().toMillis());
+        }
+    }
+
+    /**
+     * Queues {@code write}; the future completes once it is committed (or refused by its guard), and
+     * fails with {@link LogUnavailableException} when it cannot be written.
+     */
+    public CompletableFuture<LogResult> append(LogWrite write) {
+        CompletableFuture<LogResult> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new LogUnavailableException("the log is not running", null));
+        } else if (!queue.offer(new Pending(write, done))) {
+            done.completeExceptionally(new LogUnavailableException("too many entries are waiting to be written", null));
+        }
+        return done.orTimeout(config.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the writer runs and its last commit went through. */
+    public boolean healthy() {
+        return running && writer != null && writer.isAlive() && !lastBatchFailed;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(config.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, config.maxBatch() - 1);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                batch.clear();
+            }
+        }
+        for (Pending pending; (pending = queue.poll()) != null;) {
+            pending.done().completeExceptionally(new LogUnavailableException("the service is stopping", null));
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        // Callers that gave up waiting got 503; their entries are still written, which only adds to the record.
+        long started = System.nanoTime();
+        List<LogResult> results;
+        try {
+            results = QuarkusTransaction.requiringNew().timeout((int) Math.max(1, config.appendTimeout().toSeconds()))
+                    .call(() -> append(batch));
+            lastBatchFailed = false;
+        } catch (RuntimeException e) {
+            lastBatchFailed = true;
+            LOG.errorf("decision log: a batch of %d entries could not be committed: %s", batch.size(), rootMessage(e));
+            LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
+            batch.forEach(p -> p.done().completeExceptionally(failure));
+            return;
+        }
+        commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        batchSize.record(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(results.get(i));
+        }
+    }
+
+    private List<LogResult> append(List<Pending> batch) {
+        ChainHeadRecord head = em.find(ChainHeadRecord.class, ChainHeadRecord.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (head == null) {
+            throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
+        }
+        long sequence = head.sequence;
+        byte[] previous = HexFormat.of().parseHex(head.hash);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String recordedAt = now.toString();
+        List<LogResult> results = new ArrayList<>(batch.size());
+        // Rows go in after all entries, grouped by table, so that JDBC batches each table's inserts.
+        Map<Class<?>, List<Object>> rows = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+            LogWrite write = pending.write();
+            Object refusal = write.guard() == null ? null : write.guard().refusal();
+            if (refusal != null) {
+                results.add(new LogResult(-1, null, now, refusal));
+                continue;
+            }
+            sequence++;
+            byte[] body = write.stamped(recordedAt, sequence);
+            byte[] hash = HashChain.link(previous, body);
+            LogEntryRecord entry = new LogEntryRecord();
+            entry.sequence = sequence;
+            entry.recordedAt = now;
+            entry.kind = write.kind();
+            entry.body = new String(body, StandardCharsets.UTF_8);
+            entry.prevHash = HexFormat.of().formatHex(previous);
+            entry.hash = HexFormat.of().formatHex(hash);
+            em.persist(entry);
+            for (Object row : write.rows()) {
+                if (row instanceof LogWrite.Sequenced sequenced) {
+                    sequenced.sequence(sequence);
+                }
+                rows.computeIfAbsent(row.getClass(), c -> new ArrayList<>()).add(row);
+            }
+            previous = hash;
+            results.add(new LogResult(sequence, ChainVerifier.hex(hash), now, null));
+        }
+        rows.values().forEach(list -> list.forEach(em::persist));
+        head.sequence = sequence;
+        head.hash = HexFormat.of().formatHex(previous);
+        return results;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

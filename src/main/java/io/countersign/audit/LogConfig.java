@@ -1,0 +1,47 @@
+package io.countersign.audit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The decision log: {@code countersign.log.*}. */
+@ConfigMapping(prefix = "countersign.log")
+public interface LogConfig {
+    /** Most entries written in one transaction. */
+    @WithDefault("256")
+    int maxBatch();
+
+    /** Entries that may wait for the writer; beyond that callers get 503 at once. */
+    @WithDefault("8192")
+    int queueCapacity();
+
+    /** How long a caller waits for its entry to be committed before it gets 503. */
+    @WithDefault("10s")
+    Duration appendTimeout();
+
+    /** How often a signed checkpoint is taken over the chain head (when the head moved). */
+    @WithDefault("5m")
+    Duration checkpointEvery();
+
+    /** The Ed25519 checkpoint key (PEM); default {@code keys/checkpoint-ed25519.pem} under the data directory. */
+    Optional<Path> checkpointKey();
+
+    /**
+     * Base64 Ed25519 public keys, besides this instance's own, whose checkpoints verification accepts
+     * (other instances' keys, or a retired key).
+     */
+    Optional<List<String>> trustedCheckpointKeys();
+
+    /**
+     * Request paths (dotted, {@code *} for any one key) whose values are replaced by {@code "***"} before
+     * logging, e.g. {@code context.reason}, {@code resource.attributes.*}.
+     */
+    Optional<List<String>> mask();
+
+    /** Request paths removed entirely before logging. */
+    Optional<List<String>> erase();
+}
