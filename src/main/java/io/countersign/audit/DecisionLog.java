@@ -152,7 +152,9 @@ public class DecisionLog {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
-        // Rows go in after all entries, grouped by table, so that JDBC batches each table's inserts.
+        // Rows go in after all entries, grouped by table, so that JDBC batches each table's inserts; but
+        // when a guard will look for earlier rows (an idempotency key), each write's rows go in at once.
+        boolean guarded = batch.stream().anyMatch(p -> p.write().guard() != null);
         Map<Class<?>, List<Object>> rows = new LinkedHashMap<>();
         for (Pending pending : batch) {
             LogWrite write = pending.write();
@@ -176,7 +178,11 @@ public class DecisionLog {
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
                 }
-                rows.computeIfAbsent(row.getClass(), c -> new ArrayList<>()).add(row);
+                if (guarded) {
+                    em.persist(row);
+                } else {
+                    rows.computeIfAbsent(row.getClass(), c -> new ArrayList<>()).add(row);
+                }
             }
             previous = hash;
             results.add(new LogResult(sequence, ChainVerifier.hex(hash), now, null));

@@ -1,6 +1,8 @@
 package io.countersign.identity;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +12,9 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.countersign.policy.RequestRules;
 import io.countersign.policy.api.Caller;
@@ -28,6 +33,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CallerAugmentor implements SecurityIdentityAugmentor {
     public static final String CALLER_ATTRIBUTE = "countersign.caller";
+    private static final ObjectMapper PAYLOAD = new ObjectMapper();
 
     private final IdentityConfig config;
 
@@ -65,7 +71,7 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
         String type = claimText(token, config.typeClaim());
         type = type == null ? config.defaultType() : type;
         check(config.typeClaim(), type, RequestRules::callerType);
-        List<String> groups = groups(token.getClaim(config.groupsClaim()));
+        List<String> groups = groups(rawClaim(token, config.groupsClaim()));
         String problem = RequestRules.groups(groups);
         if (problem != null) {
             throw refused("claim '" + config.groupsClaim() + "': " + problem);
@@ -83,8 +89,29 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
         return granting.stream().anyMatch(groups::contains);
     }
 
-    private static String claimText(JsonWebToken token, String claim) {
+    /**
+     * The claim as the token carries it. {@code JsonWebToken.getClaim("groups")} insists on a list and
+     * answers an empty set for a space-separated string, which some providers send.
+     */
+    private static Object rawClaim(JsonWebToken token, String claim) {
         Object value = token.getClaim(claim);
+        if (value instanceof Collection<?> c && c.isEmpty() && token.getRawToken() != null) {
+            // The token is verified already; reading its payload again only recovers the claim's real shape.
+            String[] parts = token.getRawToken().split("\\.");
+            try {
+                JsonNode node = PAYLOAD.readTree(Base64.getUrlDecoder().decode(parts[1])).get(claim);
+                if (node != null && node.isTextual()) {
+                    return node.textValue();
+                }
+            } catch (IOException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                throw refused("the token payload cannot be read");
+            }
+        }
+        return value;
+    }
+
+    private static String claimText(JsonWebToken token, String claim) {
+        Object value = rawClaim(token, claim);
         if (value == null) {
             return null;
         }

@@ -296,16 +296,23 @@ public final class PolicyLoader {
             problems.add(new PolicyProblem(files.get(0).display, 0, "rules do not compile: " + e.getMessage()));
             return null;
         }
-        boolean failed = false;
+        List<PolicyProblem> found = new ArrayList<>();
         for (KnowledgeBuilderResult result : builder.getResults(ResultSeverity.ERROR)) {
             String file = result.getResource() != null && result.getResource().getSourcePath() != null
                     ? result.getResource().getSourcePath() : files.get(0).display;
             int[] lines = result.getLines();
             int line = lines != null && lines.length > 0 ? Math.max(lines[0], 0) : 0;
-            problems.add(new PolicyProblem(file, line, cleanMessage(result.getMessage())));
-            failed = true;
+            found.add(new PolicyProblem(file, line, cleanMessage(result.getMessage())));
         }
-        return failed ? null : builder.newKieBase();
+        // A syntax error also yields a lineless "Parser returned a null Package" for its file: only the
+        // located message helps, so the other is dropped when there is one.
+        for (PolicyProblem problem : found) {
+            boolean located = found.stream().anyMatch(p -> p.file().equals(problem.file()) && p.line() > 0);
+            if (!(problem.line() == 0 && located && problem.message().contains("null Package"))) {
+                problems.add(problem);
+            }
+        }
+        return found.isEmpty() ? builder.newKieBase() : null;
     }
 
     private static String cleanMessage(String message) {

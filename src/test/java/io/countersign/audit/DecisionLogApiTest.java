@@ -1,0 +1,147 @@
+package io.countersign.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.countersign.canonical.CanonicalJson;
+import io.countersign.decision.TestRequests;
+import io.countersign.identity.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class DecisionLogApiTest {
+    @Inject
+    LogReader reader;
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void anEntryRecordsWhoAskedWhatAndTheAnswerAndChainsToTheOneBefore() {
+        String decisionId = decide("log-bot");
+        long head = reader.head().sequence();
+        JsonPath page = given().auth().oauth2(TestTokens.auditor())
+                .queryParam("afterSequence", head - 1).queryParam("limit", 10)
+                .when().get("/v1/log").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, page.getList("entries").size());
+        assertEquals(head, page.getLong("next"));
+        Map<String, Object> body = page.getMap("entries[0].body");
+        assertEquals("decision", body.get("kind"));
+        assertEquals((int) head, body.get("sequence"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) body.get("entry");
+        assertEquals(decisionId, entry.get("decisionId"));
+        assertEquals(Map.of("id", "log-bot", "type", "agent", "groups", List.of("agent")), entry.get("caller"));
+        assertEquals("REQUIRE_APPROVAL", entry.get("outcome"));
+        assertTrue(((String) entry.get("policyVersion")).startsWith("sha256:"));
+        assertEquals("aws.s3.export", ((Map<?, ?>) entry.get("request")).get("action"));
+
+        // The reader can recompute the link from what the page gives: hash = SHA-256(prevHash || body).
+        byte[] canonical = CanonicalJson.bytes(body);
+        byte[] prev = HexFormat.of().parseHex(page.getString("entries[0].prevHash").substring(7));
+        assertEquals(page.getString("entries[0].hash"), "sha256:" + HexFormat.of().formatHex(HashChain.link(prev, canonical)));
+    }
+
+    @Test
+    void pagingWalksTheWholeLogInOrder() {
+        for (int i = 0; i < 3; i++) {
+            decide("pager-bot");
+        }
+        long head = reader.head().sequence();
+        long after = 0;
+        long expected = 1;
+        while (true) {
+            JsonPath page = given().auth().oauth2(TestTokens.auditor()).queryParam("afterSequence", after)
+                    .queryParam("limit", 2).when().get("/v1/log").then().statusCode(200).extract().jsonPath();
+            List<Integer> sequences = page.getList("entries.sequence");
+            if (sequences.isEmpty()) {
+                break;
+            }
+            for (int s : sequences) {
+                assertEquals(expected++, s);
+            }
+            after = page.getLong("next");
+        }
+        assertTrue(expected - 1 >= head, "every entry up to the head was paged");
+    }
+
+    @Test
+    void onlyAuditorsReadTheLogAndParametersAreChecked() {
+        given().auth().oauth2(TestTokens.agent("nosy-bot")).when().get("/v1/log").then().statusCode(403);
+        given().auth().oauth2(TestTokens.agent("nosy-bot")).when().get("/v1/log/verify").then().statusCode(403);
+        given().auth().oauth2(TestTokens.auditor()).queryParam("limit", 5000).when().get("/v1/log")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("limit"));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("afterSequence", "abc").when().get("/v1/log")
+                .then().statusCode(400).body("field", equalTo("afterSequence"));
+    }
+
+    @Test
+    void verificationFindsTheFirstChangedEntryAndACheckpointPinsTheHead() throws Exception {
+        decide("verify-bot");
+        given().auth().oauth2(TestTokens.auditor()).when().post("/v1/log/checkpoints").then().statusCode(200)
+                .body("sequence", equalTo((int) reader.head().sequence()));
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().statusCode(200)
+                .body("valid", equalTo(true)).body("firstBrokenSequence", nullValue())
+                .body("checkpointsChecked", greaterThanOrEqualTo(1));
+
+        long target = reader.head().sequence();
+        String original = reader.page(target - 1, target, 1).get(0).body();
+        String forged = original.replace("\"REQUIRE_APPROVAL\"", "\"ALLOW\"");
+        assertFalse(original.equals(forged));
+        update(target, forged);
+        try {
+            given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().statusCode(200)
+                    .body("valid", equalTo(false))
+                    .body("firstBrokenSequence", equalTo((int) target))
+                    .body("problem", containsString("was changed"));
+        } finally {
+            update(target, original);
+        }
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
+    void configuredPathsAreMaskedAndTheEntrySaysWhich() {
+        String body = "{\"action\": \"aws.s3.export\", \"context\": {\"attributes\": {\"secret-note\": \"the password is hunter2\"}}}";
+        given().auth().oauth2(TestTokens.agent("masked-bot")).body(body).when().post("/v1/decisions").then().statusCode(200);
+        long head = reader.head().sequence();
+        String stored = reader.page(head - 1, head, 1).get(0).body();
+        assertFalse(stored.contains("hunter2"), stored);
+        assertTrue(stored.contains("\"secret-note\":\"***\""), stored);
+        assertTrue(stored.contains("\"masked\":[\"context.attributes.secret-note\"]"), stored);
+    }
+
+    private String decide(String caller) {
+        return given().auth().oauth2(TestTokens.agent(caller)).body(TestRequests.EXPORT).when().post("/v1/decisions")
+                .then().statusCode(200).extract().path("decisionId");
+    }
+
+    private void update(long sequence, String body) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE log_entry SET body = ? WHERE sequence = ?")) {
+            s.setString(1, body);
+            s.setLong(2, sequence);
+            assertEquals(1, s.executeUpdate());
+        }
+        assertEquals(body.getBytes(StandardCharsets.UTF_8).length, body.length(), "ASCII bodies in this test");
+    }
+}

@@ -1,0 +1,143 @@
+package io.countersign.decision;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.countersign.approval.ApprovalRecord;
+import io.countersign.approval.ApprovalStatus;
+import io.countersign.audit.LogReader;
+import io.countersign.identity.TestTokens;
+import io.countersign.policy.api.Caller;
+import io.countersign.policy.api.Request;
+import io.countersign.policy.api.Resource;
+import io.countersign.policy.api.RequestContext;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+@QuarkusTest
+class DecisionApiTest {
+    static final String EXPORT = TestRequests.EXPORT;
+
+    @Inject
+    LogReader log;
+
+    @Test
+    void aRequiredApprovalIsAnsweredWithItsReasonsAndAPendingApproval() {
+        long before = log.head().sequence();
+        ExtractableResponse<Response> answer = given().auth().oauth2(TestTokens.agent("etl-bot")).body(EXPORT)
+                .when().post("/v1/decisions")
+                .then().statusCode(200).contentType("application/json")
+                .body("outcome", equalTo("REQUIRE_APPROVAL"))
+                .body("reasons.rule", contains("data.export.confidential-production"))
+                .body("reasons[0].controls", hasItem("SOC2:CC6.7"))
+                .body("reasons[0].message", notNullValue())
+                .body("decisionId", matchesPattern("[0-9a-f-]{36}"))
+                .body("policyVersion", matchesPattern("sha256:[0-9a-f]{64}"))
+                .body("approval.status", equalTo("PENDING"))
+                .body("approval.approverGroups", contains("data-governance"))
+                .body("approval.quorum", equalTo(1))
+                .extract();
+
+        Request asked = new Request("aws.s3.export", new Caller("etl-bot", "agent", List.of("agent")), "alice@example.com",
+                new Resource("s3-bucket", "customer-data", "production", "confidential",
+                        java.util.Map.of("destination", "s3://corp-analytics-exports")),
+                RequestContext.NONE);
+        assertEquals(ActionDigest.of(asked), answer.path("actionDigest"), "the digest binds what was asked, by whom");
+
+        String approvalId = answer.path("approval.id");
+        ApprovalRecord pending = QuarkusTransaction.requiringNew().call(() -> ApprovalRecord.findById(approvalId));
+        assertNotNull(pending, "the pending approval is recorded with the decision");
+        assertEquals(ApprovalStatus.PENDING, pending.status);
+        assertEquals("etl-bot", pending.requesterId);
+        assertEquals("alice@example.com", pending.onBehalfOf);
+        assertEquals(answer.<String> path("actionDigest"), pending.actionDigest);
+        assertEquals(Instant.parse(answer.path("approval.expiresAt")), pending.expiresAt);
+        assertEquals(Duration.ofHours(4), Duration.between(pending.createdAt, pending.expiresAt));
+        assertEquals(before + 1, log.head().sequence(), "one decision, one log entry");
+    }
+
+    @Test
+    void anAllowHasNoApproval() {
+        given().auth().oauth2(TestTokens.agent("reader-bot"))
+                .body("{\"action\": \"aws.s3.list\", \"resource\": {\"type\": \"s3-bucket\", \"id\": \"customer-data\"}}")
+                .when().post("/v1/decisions")
+                .then().statusCode(200).body("outcome", equalTo("ALLOW")).body("approval", nullValue());
+    }
+
+    @Test
+    void theCallerAndAuditorsCanReadADecisionOthersCannot() {
+        String id = given().auth().oauth2(TestTokens.agent("etl-bot")).body(EXPORT)
+                .when().post("/v1/decisions").then().statusCode(200).extract().path("decisionId");
+
+        given().auth().oauth2(TestTokens.agent("etl-bot")).when().get("/v1/decisions/" + id)
+                .then().statusCode(200).body("decisionId", equalTo(id)).body("outcome", equalTo("REQUIRE_APPROVAL"));
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + id)
+                .then().statusCode(200).body("decisionId", equalTo(id));
+        given().auth().oauth2(TestTokens.agent("other-bot")).when().get("/v1/decisions/" + id)
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + UUID.randomUUID())
+                .then().statusCode(404);
+    }
+
+    @Test
+    void theSameIdempotencyKeyAndBodyReplayTheDecisionAndADifferentBodyConflicts() {
+        String key = "deploy-" + UUID.randomUUID();
+        String token = TestTokens.agent("idem-bot");
+        long before = log.head().sequence();
+        String first = given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT)
+                .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", nullValue())
+                .extract().path("decisionId");
+        // Same content, other key order and spacing: the same request.
+        String reordered = "{\"onBehalfOf\":\"alice@example.com\",\"context\":{\"ticket\":\"OPS-123\",\"reason\":\"churn analysis\"},"
+                + "\"resource\":{\"classification\":\"confidential\",\"environment\":\"production\",\"id\":\"customer-data\","
+                + "\"type\":\"s3-bucket\",\"attributes\":{\"destination\":\"s3://corp-analytics-exports\"}},\"action\":\"aws.s3.export\"}";
+        given().auth().oauth2(token).header("Idempotency-Key", key).body(reordered)
+                .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", "true")
+                .body("decisionId", equalTo(first));
+        given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT.replace("churn", "other"))
+                .when().post("/v1/decisions").then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("idempotency_key_reused")).body("outcome", nullValue());
+        assertEquals(before + 1, log.head().sequence(), "a replay and a conflict add nothing to the log");
+
+        // Keys belong to their caller: another caller's same key is a new decision.
+        given().auth().oauth2(TestTokens.agent("other-bot")).header("Idempotency-Key", key).body(EXPORT)
+                .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", nullValue());
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyMakeOneDecision() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        String token = TestTokens.agent("race-bot");
+        List<java.util.concurrent.Callable<String>> calls = java.util.Collections.nCopies(8,
+                () -> given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT)
+                        .when().post("/v1/decisions").then().statusCode(200).extract().<String> path("decisionId"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            for (var f : pool.invokeAll(calls)) {
+                ids.add(f.get());
+            }
+            assertEquals(1, ids.stream().distinct().count(), "every caller got the one decision: " + ids);
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
