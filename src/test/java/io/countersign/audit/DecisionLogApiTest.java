@@ -120,6 +120,24 @@ class DecisionLogApiTest {
     }
 
     @Test
+    void checkpointsAreTakenOnASchedule() throws InterruptedException {
+        decide("scheduled-bot");
+        long head = reader.head().sequence();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        List<Integer> signed = List.of();
+        while (System.nanoTime() < deadline) {
+            signed = given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/checkpoints")
+                    .then().statusCode(200).extract().jsonPath().getList("checkpoints.sequence");
+            if (!signed.isEmpty() && signed.get(signed.size() - 1) >= head) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(!signed.isEmpty() && signed.get(signed.size() - 1) >= head,
+                "a checkpoint at or after " + head + " within 20 s (every 1 s in tests): " + signed);
+    }
+
+    @Test
     void configuredPathsAreMaskedAndTheEntrySaysWhich() {
         String body = "{\"action\": \"aws.s3.export\", \"context\": {\"attributes\": {\"secret-note\": \"the password is hunter2\"}}}";
         given().auth().oauth2(TestTokens.agent("masked-bot")).body(body).when().post("/v1/decisions").then().statusCode(200);

@@ -68,6 +68,14 @@ class BadInputTest {
     }
 
     @Test
+    void theLineOfTheProblemIsGiven() {
+        String body = "{\n  \"action\": \"aws.s3.export\",\n  \"resource\": {\n    \"environment\": 7\n  }\n}";
+        given().auth().oauth2(TestTokens.agent("sloppy-bot")).contentType("application/json").body(body)
+                .when().post("/v1/decisions")
+                .then().statusCode(400).body("field", equalTo("resource.environment")).body("line", equalTo(4));
+    }
+
+    @Test
     void aBodyOver64KiBGets413() {
         String big = "{\"action\": \"aws.s3.export\", \"context\": {\"reason\": \"" + "x".repeat(70 * 1024) + "\"}}";
         given().auth().oauth2(TestTokens.agent("big-bot")).contentType("application/json").body(big)
