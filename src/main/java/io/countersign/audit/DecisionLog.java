@@ -153,15 +153,18 @@ public class DecisionLog {
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
         // Rows go in after all entries, grouped by table, so that JDBC batches each table's inserts; but
-        // when a guard will look for earlier rows (an idempotency key), each write's rows go in at once.
+        // when a guard will look for earlier rows (an idempotency key, a vote), each write's rows go in at once.
         boolean guarded = batch.stream().anyMatch(p -> p.write().guard() != null);
         Map<Class<?>, List<Object>> rows = new LinkedHashMap<>();
         for (Pending pending : batch) {
             LogWrite write = pending.write();
-            Object refusal = write.guard() == null ? null : write.guard().refusal();
-            if (refusal != null) {
-                results.add(new LogResult(-1, null, now, refusal));
+            LogWrite.Check check = write.guard() == null ? null : write.guard().check(now);
+            if (check instanceof LogWrite.Refuse refuse) {
+                results.add(new LogResult(false, -1, null, now, refuse.payload()));
                 continue;
+            }
+            if (check instanceof LogWrite.Append replacement) {
+                write = replacement.write();
             }
             sequence++;
             byte[] body = write.stamped(recordedAt, sequence);
@@ -185,7 +188,7 @@ public class DecisionLog {
                 }
             }
             previous = hash;
-            results.add(new LogResult(sequence, ChainVerifier.hex(hash), now, null));
+            results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
         rows.values().forEach(list -> list.forEach(em::persist));
         head.sequence = sequence;

@@ -3,11 +3,8 @@ package io.countersign.audit;
 import java.time.Instant;
 
 /**
- * What became of a {@link LogWrite}: appended at {@code sequence} with {@code hash}, or not appended
- * because its guard answered {@code refusal}.
+ * What became of a {@link LogWrite}: appended at {@code sequence} with {@code hash}, or refused by its
+ * guard; {@code payload} is the appended write's payload, or the refusal's.
  */
-public record LogResult(long sequence, String hash, Instant recordedAt, Object refusal) {
-    public boolean appended() {
-        return refusal == null;
-    }
+public record LogResult(boolean appended, long sequence, String hash, Instant recordedAt, Object payload) {
 }

@@ -1,6 +1,7 @@
 package io.countersign.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 import io.countersign.canonical.CanonicalJson;
@@ -10,20 +11,37 @@ import io.countersign.canonical.CanonicalJson;
  * pending approval). The entry is canonicalized by the caller's thread, so the writer, which holds the
  * chain lock, only stamps, hashes and inserts.
  *
- * @param guard checked under the chain lock before anything is written; a non-null answer means the
- *        entry is not appended and becomes the result (an idempotent replay, a conflict)
+ * @param guard checked under the chain lock before anything is written: it may let the entry through,
+ *        put another in its place (built from the state it read), or refuse it
+ * @param payload handed back to the caller with the result (what to answer once the entry is committed)
  */
-public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Object> rows) {
+public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Object> rows, Object payload) {
     public LogWrite {
         if (!kind.matches("[a-z][a-z.]*")) {
             throw new IllegalArgumentException("an entry kind is lower-case words and dots: " + kind);
         }
     }
 
-    /** Checked with the chain locked, so its answer cannot be raced by another writer, on any instance. */
+    /**
+     * Checked with the chain locked, so what it reads cannot change under it, on any instance: every
+     * state change in the log (decisions, votes, expiries) is serialized by that one lock. May read and
+     * change rows in the transaction. Returns null to append the entry as queued.
+     */
     @FunctionalInterface
     public interface Guard {
-        Object refusal();
+        Check check(Instant now);
+    }
+
+    /** What a guard decided. */
+    public sealed interface Check permits Append, Refuse {
+    }
+
+    /** Append {@code write} instead of the queued entry (its own guard is not run). */
+    public record Append(LogWrite write) implements Check {
+    }
+
+    /** Append nothing; {@code payload} is the caller's result (an idempotent replay, a conflict). */
+    public record Refuse(Object payload) implements Check {
     }
 
     /** A row that records which log entry it belongs to. */
@@ -31,8 +49,8 @@ public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Obj
         void sequence(long sequence);
     }
 
-    public static LogWrite of(String kind, Object entry, Guard guard, List<Object> rows) {
-        return new LogWrite(kind, CanonicalJson.bytes(entry), guard, List.copyOf(rows));
+    public static LogWrite of(String kind, Object entry, Guard guard, List<Object> rows, Object payload) {
+        return new LogWrite(kind, CanonicalJson.bytes(entry), guard, List.copyOf(rows), payload);
     }
 
     /**

@@ -141,26 +141,30 @@ public class DecisionService {
         entry.put("erased", logged.erased().isEmpty() ? null : logged.erased());
 
         LogWrite.Guard guard = idempotencyKey == null ? null
-                : () -> DecisionRecord.byIdempotencyKey(caller.getId(), idempotencyKey)
-                        .map(previous -> new Replay(previous, previous.requestHash.equals(requestHash))).orElse(null);
+                : at -> DecisionRecord.byIdempotencyKey(caller.getId(), idempotencyKey)
+                        .<LogWrite.Check> map(previous -> new LogWrite.Refuse(
+                                new Replay(previous, previous.requestHash.equals(requestHash))))
+                        .orElse(null);
         List<Object> rows = new ArrayList<>(2);
         rows.add(record);
         if (approval != null) {
             rows.add(approval);
         }
-        return log.append(LogWrite.of("decision", entry, guard, rows)).handle((result, failure) -> {
+        Answer answer = new Answer(response, decision.outcome(), false);
+        return log.append(LogWrite.of("decision", entry, guard, rows, answer)).handle((result, failure) -> {
             if (failure != null) {
                 throw unavailable(failure);
             }
-            if (result.refusal() instanceof Replay replay) {
+            if (result.payload() instanceof Replay replay) {
                 if (!replay.sameRequest()) {
                     throw Problem.of(409, "idempotency_key_reused", "Idempotency key reused",
                             "this Idempotency-Key was used with a different request body").exception();
                 }
                 return new Answer(replay.previous().response, replay.previous().outcome, true);
             }
-            decisions.get(decision.outcome()).increment();
-            return new Answer(response, decision.outcome(), false);
+            Answer appended = (Answer) result.payload();
+            decisions.get(appended.outcome()).increment();
+            return appended;
         });
     }
 

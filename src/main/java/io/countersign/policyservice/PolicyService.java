@@ -100,7 +100,7 @@ public class PolicyService {
         entry.put("by", by == null ? null : by.getId());
         entry.put("rules", policy.rules().size());
         // The policy is in force whether or not this note is written; a failure is logged, not fatal.
-        log.append(LogWrite.of("policy", entry, null, List.of())).exceptionally(e -> {
+        log.append(LogWrite.of("policy", entry, null, List.of(), null)).exceptionally(e -> {
             LOG.warnf("could not record the policy %s in the decision log: %s", event, e.getMessage());
             return null;
         });

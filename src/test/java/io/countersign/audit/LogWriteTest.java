@@ -19,7 +19,7 @@ class LogWriteTest {
         fields.put("decisionId", "d-1");
         fields.put("nested", Map.of("b", 2, "a", List.of(1.5, "x\u00e9\"")));
         fields.put("unicode", "\u20ac \ud83d\ude00");
-        LogWrite write = LogWrite.of("decision", fields, null, List.of());
+        LogWrite write = LogWrite.of("decision", fields, null, List.of(), null);
 
         Map<String, Object> whole = new LinkedHashMap<>();
         whole.put("sequence", 123456789012L);
@@ -31,6 +31,6 @@ class LogWriteTest {
 
     @Test
     void kindsArePlainWords() {
-        assertThrows(IllegalArgumentException.class, () -> LogWrite.of("Decision\"", Map.of(), null, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> LogWrite.of("Decision\"", Map.of(), null, List.of(), null));
     }
 }
