@@ -44,8 +44,33 @@ public class ApprovalRecord extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "expires_at")
     public Instant expiresAt;
+    /** JSON: what the reviewer sees (who asked, for whom, the action, resource, reason, artifact, rules). */
+    public String context;
+    @Column(name = "decided_at")
+    public Instant decidedAt;
+    /** An approved request must be used by then. */
+    @Column(name = "use_by")
+    public Instant useBy;
+    @Column(name = "consumed_at")
+    public Instant consumedAt;
+    /** The decision that used the approval. */
+    @Column(name = "consumed_by")
+    public String consumedBy;
+    @Column(name = "break_glass")
+    public boolean breakGlass;
     @Version
     public long version;
+
+    /** The deadline of the current state: the vote deadline while pending, the use-by once approved. */
+    public Instant deadline() {
+        return status == ApprovalStatus.PENDING ? expiresAt : status == ApprovalStatus.APPROVED ? useBy : null;
+    }
+
+    /** Whether the state has run out at {@code now} (and becomes EXPIRED when next touched). */
+    public boolean dueToExpire(Instant now) {
+        Instant deadline = deadline();
+        return deadline != null && !now.isBefore(deadline);
+    }
 
     public List<String> groups() {
         return approverGroups.isEmpty() ? List.of() : Arrays.asList(approverGroups.split("\n"));

@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.countersign.http.Problems;
+import io.countersign.http.QueryParams;
 import io.smallrye.common.annotation.Blocking;
 
 /** The decision log for auditors and SIEM pull: paging, verification, checkpoints. */
@@ -49,8 +50,8 @@ public class LogResource {
     @GET
     public String page(@QueryParam("afterSequence") @DefaultValue("0") String afterSequence,
             @QueryParam("limit") @DefaultValue("100") String limit) {
-        long after = number("afterSequence", afterSequence, 0, Long.MAX_VALUE);
-        int max = (int) number("limit", limit, 1, MAX_LIMIT);
+        long after = QueryParams.number("afterSequence", afterSequence, 0, Long.MAX_VALUE);
+        int max = (int) QueryParams.number("limit", limit, 1, MAX_LIMIT);
         LogReader.Head head = reader.head();
         List<LogReader.StoredEntry> entries = reader.page(after, head.sequence(), max);
         StringBuilder out = new StringBuilder(256 + entries.size() * 800);
@@ -84,17 +85,5 @@ public class LogResource {
     public CheckpointView checkpointNow() {
         return checkpoints.checkpoint().map(CheckpointView::of)
                 .orElseThrow(() -> Problems.notFound("the log is empty; there is nothing to sign").exception());
-    }
-
-    private static long number(String name, String value, long min, long max) {
-        try {
-            long n = Long.parseLong(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw Problems.badParameter(name, "must be a whole number from " + min + " to " + max).exception();
     }
 }

@@ -49,6 +49,11 @@ public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Obj
         void sequence(long sequence);
     }
 
+    /** This write with {@code guard} checked before it is appended. */
+    public LogWrite withGuard(Guard guard) {
+        return new LogWrite(kind, canonicalEntry, guard, rows, payload);
+    }
+
     public static LogWrite of(String kind, Object entry, Guard guard, List<Object> rows, Object payload) {
         return new LogWrite(kind, CanonicalJson.bytes(entry), guard, List.copyOf(rows), payload);
     }

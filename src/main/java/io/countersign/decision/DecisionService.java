@@ -18,8 +18,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.countersign.approval.ApprovalEvents;
 import io.countersign.approval.ApprovalRecord;
 import io.countersign.approval.ApprovalStatus;
+import io.countersign.approval.VoteRecord;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogMasking;
 import io.countersign.audit.LogUnavailableException;
@@ -51,7 +53,11 @@ public class DecisionService {
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     /** The answer: the response body, and whether it replays an earlier decision. */
-    public record Answer(String body, Outcome outcome, boolean replayed) {
+    public record Answer(String body, Outcome outcome, boolean replayed, io.countersign.approval.ApprovalView requested,
+            String approvalChanged) {
+        Answer(String body, Outcome outcome, boolean replayed) {
+            this(body, outcome, replayed, null, null);
+        }
     }
 
     public record ReasonView(String rule, Outcome outcome, String message, List<String> controls) {
@@ -71,9 +77,12 @@ public class DecisionService {
     private final PolicyService policies;
     private final DecisionLog log;
     private final LogMasking masking;
+    private final ApprovalEvents events;
     private final Map<Outcome, Counter> decisions = new LinkedHashMap<>();
 
-    DecisionService(PolicyService policies, DecisionLog log, LogMasking masking, MeterRegistry registry) {
+    DecisionService(PolicyService policies, DecisionLog log, LogMasking masking, ApprovalEvents events,
+            MeterRegistry registry) {
+        this.events = events;
         this.policies = policies;
         this.log = log;
         this.masking = masking;
@@ -102,56 +111,38 @@ public class DecisionService {
                 "No policy in force", "the policy did not load, so no decision can be made").exception());
 
         Decision decision = loaded.policy().evaluate(request.request());
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String decisionId = UUID.randomUUID().toString();
-        String actionDigest = ActionDigest.of(request.request());
-        ApprovalRecord approval = decision.outcome() == Outcome.REQUIRE_APPROVAL
-                ? pendingApproval(decisionId, request, actionDigest, decision.approval(), now) : null;
-        DecisionView view = new DecisionView(decisionId, decision.outcome(), reasons(decision.reasons()),
-                decision.policyVersion(), actionDigest, now.toString(), approval == null ? null : approvalView(approval));
-        String response = write(view);
-
         @SuppressWarnings("unchecked")
         Map<String, Object> asked = (Map<String, Object>) node.plainValue();
-        String requestHash = CanonicalJson.sha256(CanonicalJson.bytes(asked));
-        DecisionRecord record = new DecisionRecord();
-        record.id = decisionId;
-        record.decidedAt = now;
-        record.callerId = caller.getId();
-        record.outcome = decision.outcome();
-        record.actionDigest = actionDigest;
-        record.idempotencyKey = idempotencyKey;
-        record.requestHash = requestHash;
-        record.response = response;
+        Draft draft = new Draft(caller, request, asked, idempotencyKey, decision);
 
-        LogMasking.Masked logged = masking.apply(asked);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("decisionId", decisionId);
-        entry.put("caller", Map.of("id", caller.getId(), "type", caller.getType(), "groups", List.copyOf(caller.getGroups())));
-        entry.put("request", logged.request());
-        entry.put("outcome", decision.outcome().name());
-        entry.put("reasons", reasons(decision.reasons()));
-        entry.put("matched", decision.matched().stream().map(Reason::rule).distinct().toList());
-        entry.put("policyVersion", decision.policyVersion());
-        entry.put("actionDigest", actionDigest);
-        entry.put("decidedAt", now.toString());
-        entry.put("approval", approval == null ? null : approvalView(approval));
-        entry.put("idempotencyKey", idempotencyKey);
-        entry.put("masked", logged.masked().isEmpty() ? null : logged.masked());
-        entry.put("erased", logged.erased().isEmpty() ? null : logged.erased());
-
-        LogWrite.Guard guard = idempotencyKey == null ? null
-                : at -> DecisionRecord.byIdempotencyKey(caller.getId(), idempotencyKey)
-                        .<LogWrite.Check> map(previous -> new LogWrite.Refuse(
-                                new Replay(previous, previous.requestHash.equals(requestHash))))
-                        .orElse(null);
-        List<Object> rows = new ArrayList<>(2);
-        rows.add(record);
-        if (approval != null) {
-            rows.add(approval);
+        LogWrite.Guard guard = null;
+        if (idempotencyKey != null || decision.outcome() == Outcome.REQUIRE_APPROVAL) {
+            guard = at -> {
+                if (idempotencyKey != null) {
+                    Optional<DecisionRecord> previous = DecisionRecord.byIdempotencyKey(caller.getId(), idempotencyKey);
+                    if (previous.isPresent()) {
+                        return new LogWrite.Refuse(new Replay(previous.get(), previous.get().requestHash.equals(draft.requestHash)));
+                    }
+                }
+                if (decision.outcome() != Outcome.REQUIRE_APPROVAL) {
+                    return null;
+                }
+                if (request.approvalId() != null) {
+                    return new LogWrite.Append(draft.useApproval(request.approvalId(), at));
+                }
+                // The same caller asking again for the same pending action gets the same request back.
+                Optional<ApprovalRecord> pending = ApprovalRecord.<ApprovalRecord> find(
+                        "requesterId = ?1 and actionDigest = ?2 and status = ?3 order by createdAt desc",
+                        caller.getId(), draft.actionDigest, ApprovalStatus.PENDING).stream()
+                        .filter(a -> !a.dueToExpire(at)).findFirst();
+                return pending.<LogWrite.Check> map(a -> new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL,
+                        reasons(decision.reasons()), a, false, null))).orElse(null);
+            };
         }
-        Answer answer = new Answer(response, decision.outcome(), false);
-        return log.append(LogWrite.of("decision", entry, guard, rows, answer)).handle((result, failure) -> {
+        LogWrite queued = decision.outcome() == Outcome.REQUIRE_APPROVAL
+                ? draft.write(Outcome.REQUIRE_APPROVAL, reasons(decision.reasons()), draft.newApproval(), true, null)
+                : draft.write(decision.outcome(), reasons(decision.reasons()), null, false, null);
+        return log.append(queued.withGuard(guard)).handle((result, failure) -> {
             if (failure != null) {
                 throw unavailable(failure);
             }
@@ -164,8 +155,160 @@ public class DecisionService {
             }
             Answer appended = (Answer) result.payload();
             decisions.get(appended.outcome()).increment();
+            if (appended.requested() != null) {
+                events.requested(appended.requested());
+            }
+            if (appended.approvalChanged() != null) {
+                events.consumed(appended.approvalChanged());
+            }
             return appended;
         });
+    }
+
+    /**
+     * Everything about one asked-for decision except its final outcome, which for a request that
+     * presents an approval is settled only under the chain lock.
+     */
+    private final class Draft {
+        final Caller caller;
+        final RequestYaml.Body request;
+        final Map<String, Object> asked;
+        final String idempotencyKey;
+        final Decision decision;
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        final String decisionId = UUID.randomUUID().toString();
+        final String actionDigest;
+        final String requestHash;
+        final LogMasking.Masked logged;
+
+        Draft(Caller caller, RequestYaml.Body request, Map<String, Object> asked, String idempotencyKey, Decision decision) {
+            this.caller = caller;
+            this.request = request;
+            this.asked = asked;
+            this.idempotencyKey = idempotencyKey;
+            this.decision = decision;
+            this.actionDigest = ActionDigest.of(request.request());
+            this.requestHash = CanonicalJson.sha256(CanonicalJson.bytes(asked));
+            this.logged = masking.apply(asked);
+        }
+
+        ApprovalRecord newApproval() {
+            ApprovalRequirement requirement = decision.approval();
+            ApprovalRecord approval = new ApprovalRecord();
+            approval.id = UUID.randomUUID().toString();
+            approval.decisionId = decisionId;
+            approval.status = ApprovalStatus.PENDING;
+            approval.requesterId = caller.getId();
+            approval.requesterType = caller.getType();
+            approval.onBehalfOf = request.request().getOnBehalfOf();
+            approval.actionDigest = actionDigest;
+            approval.approverGroups = String.join("\n", requirement.approverGroups());
+            approval.groupMode = requirement.groupMode();
+            approval.quorum = requirement.quorum();
+            approval.createdAt = now;
+            approval.expiresAt = now.plus(requirement.ttl());
+            approval.context = DecisionService.write(reviewerContext());
+            return approval;
+        }
+
+        /** What a reviewer needs to decide: who asked, for whom, what, why, and which rules asked for approval. */
+        private Map<String, Object> reviewerContext() {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("caller", Map.of("id", caller.getId(), "type", caller.getType()));
+            context.put("onBehalfOf", request.request().getOnBehalfOf());
+            context.put("action", request.request().getAction());
+            context.put("resource", asked.get("resource"));
+            context.put("context", asked.get("context"));
+            context.put("reasons", reasons(decision.reasons()));
+            context.put("policyVersion", decision.policyVersion());
+            context.put("actionDigest", actionDigest);
+            return context;
+        }
+
+        /**
+         * Settles a request that presents {@code approvalId}: ALLOW and the approval CONSUMED, in this one
+         * transaction, only if it is APPROVED, unexpired, unused, granted to this caller, for this exact
+         * action; otherwise DENY naming the check that failed. Runs under the chain lock.
+         */
+        LogWrite useApproval(String approvalId, Instant at) {
+            ApprovalRecord a = ApprovalRecord.findById(approvalId);
+            List<String> controls = decision.reasons().stream().flatMap(r -> r.controls().stream()).distinct().toList();
+            String failed = null;
+            Map<String, Object> use = new LinkedHashMap<>();
+            use.put("approvalId", approvalId);
+            if (a == null) {
+                failed = "there is no approval " + approvalId;
+            } else {
+                if (a.dueToExpire(at)) {
+                    use.put("expired", a.status.name());
+                    a.status = ApprovalStatus.EXPIRED;
+                }
+                if (a.status != ApprovalStatus.APPROVED) {
+                    failed = a.status == ApprovalStatus.CONSUMED ? "approval " + approvalId + " was used already"
+                            : "approval " + approvalId + " is " + a.status.name() + ", not APPROVED";
+                } else if (!io.countersign.policy.api.Request.samePerson(a.requesterId, caller.getId())) {
+                    failed = "approval " + approvalId + " was granted to another caller";
+                } else if (!a.actionDigest.equals(actionDigest)) {
+                    failed = "approval " + approvalId + " is for a different action (actionDigest " + a.actionDigest
+                            + ", asked " + actionDigest + ")";
+                }
+            }
+            if (failed != null) {
+                use.put("result", failed);
+                return write(Outcome.DENY, List.of(new ReasonView("approval.invalid", Outcome.DENY, failed, controls)),
+                        null, false, use);
+            }
+            a.status = ApprovalStatus.CONSUMED;
+            a.consumedAt = at;
+            a.consumedBy = decisionId;
+            use.put("result", "consumed");
+            List<String> approvers = VoteRecord.of(a.id).stream().filter(v -> v.vote == VoteRecord.Vote.APPROVE)
+                    .map(v -> v.voterId).toList();
+            String message = "Approved by " + String.join(", ", approvers) + (a.breakGlass ? " (break-glass)" : "")
+                    + " in approval " + approvalId + "; the policy asked for approval ("
+                    + String.join(", ", decision.ruleIds()) + ").";
+            return write(Outcome.ALLOW, List.of(new ReasonView("approval.granted", Outcome.ALLOW, message, controls)),
+                    null, false, use);
+        }
+
+        LogWrite write(Outcome outcome, List<ReasonView> reasons, ApprovalRecord approval, boolean newApproval,
+                Map<String, Object> approvalUse) {
+            ApprovalView approvalView = approval == null ? null : approvalView(approval);
+            String response = DecisionService.write(new DecisionView(decisionId, outcome, reasons, decision.policyVersion(),
+                    actionDigest, now.toString(), approvalView));
+            DecisionRecord record = new DecisionRecord();
+            record.id = decisionId;
+            record.decidedAt = now;
+            record.callerId = caller.getId();
+            record.outcome = outcome;
+            record.actionDigest = actionDigest;
+            record.idempotencyKey = idempotencyKey;
+            record.requestHash = requestHash;
+            record.response = response;
+
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("decisionId", decisionId);
+            entry.put("caller", Map.of("id", caller.getId(), "type", caller.getType(), "groups", List.copyOf(caller.getGroups())));
+            entry.put("request", logged.request());
+            entry.put("outcome", outcome.name());
+            entry.put("reasons", reasons);
+            entry.put("policyOutcome", outcome == decision.outcome() ? null : decision.outcome().name());
+            entry.put("matched", decision.matched().stream().map(Reason::rule).distinct().toList());
+            entry.put("policyVersion", decision.policyVersion());
+            entry.put("actionDigest", actionDigest);
+            entry.put("decidedAt", now.toString());
+            entry.put("approval", approvalView);
+            entry.put("approvalUse", approvalUse);
+            entry.put("idempotencyKey", idempotencyKey);
+            entry.put("masked", logged.masked().isEmpty() ? null : logged.masked());
+            entry.put("erased", logged.erased().isEmpty() ? null : logged.erased());
+
+            List<Object> rows = newApproval ? List.of(record, approval) : List.of(record);
+            io.countersign.approval.ApprovalView requested = newApproval
+                    ? io.countersign.approval.ApprovalView.of(approval, List.of(), now) : null;
+            String usedApproval = approvalUse == null ? null : (String) approvalUse.get("approvalId");
+            return LogWrite.of("decision", entry, null, rows, new Answer(response, outcome, false, requested, usedApproval));
+        }
     }
 
     /** The stored answer, for its caller or an auditor. */
@@ -173,24 +316,6 @@ public class DecisionService {
         return DecisionRecord.<DecisionRecord> findByIdOptional(decisionId)
                 .filter(d -> auditor || d.callerId.equals(caller.getId()))
                 .map(d -> d.response);
-    }
-
-    private static ApprovalRecord pendingApproval(String decisionId, RequestYaml.Body request, String actionDigest,
-            ApprovalRequirement requirement, Instant now) {
-        ApprovalRecord approval = new ApprovalRecord();
-        approval.id = UUID.randomUUID().toString();
-        approval.decisionId = decisionId;
-        approval.status = ApprovalStatus.PENDING;
-        approval.requesterId = request.request().getCaller().getId();
-        approval.requesterType = request.request().getCaller().getType();
-        approval.onBehalfOf = request.request().getOnBehalfOf();
-        approval.actionDigest = actionDigest;
-        approval.approverGroups = String.join("\n", requirement.approverGroups());
-        approval.groupMode = requirement.groupMode();
-        approval.quorum = requirement.quorum();
-        approval.createdAt = now;
-        approval.expiresAt = now.plus(requirement.ttl());
-        return approval;
     }
 
     private static ApprovalView approvalView(ApprovalRecord approval) {

@@ -118,6 +118,15 @@ public final class YamlNode {
         throw error("expected a string, got " + describe());
     }
 
+    /** A boolean: {@code true} or {@code false} only. */
+    public boolean bool() {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL)
+                && (scalar.getValue().equals("true") || scalar.getValue().equals("false"))) {
+            return scalar.getValue().equals("true");
+        }
+        throw error("expected true or false, got " + describe());
+    }
+
     public int integer(int min, int max) {
         if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
             try {

@@ -64,12 +64,17 @@ public final class Request {
      * {@code Alice@Example.com} cannot pass for someone other than {@code alice@example.com}.
      */
     public boolean isSelf(Object id) {
-        if (!(id instanceof String text) || text.isBlank()) {
-            return false;
-        }
-        String name = text.strip();
-        return name.equalsIgnoreCase(caller.getId().strip())
-                || (onBehalfOf != null && name.equalsIgnoreCase(onBehalfOf.strip()));
+        return id instanceof String text && (samePerson(text, caller.getId()) || samePerson(text, onBehalfOf));
+    }
+
+    /** Whether two ids name the same principal: ignoring case and surrounding space; null or blank is no one. */
+    public static boolean samePerson(String a, String b) {
+        return a != null && b != null && !a.isBlank() && a.strip().equalsIgnoreCase(b.strip());
+    }
+
+    /** The form in which an id is compared and stored for uniqueness. */
+    public static String personKey(String id) {
+        return id.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
