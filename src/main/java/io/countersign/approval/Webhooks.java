@@ -50,6 +50,10 @@ public class Webhooks {
         this.config = config;
     }
 
+    void announce(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        config.destinations().forEach((name, d) -> LOG.infof("Webhooks: %s -> %s for %s", name, d.url(), d.events()));
+    }
+
     public void publish(String type, Object data) {
         if (config.destinations().isEmpty()) {
             return;
