@@ -71,7 +71,12 @@ public class Webhooks {
         }
         config.destinations().forEach((name, destination) -> {
             if (destination.events().contains(type)) {
-                deliver(name, destination, "msg_" + UUID.randomUUID(), body, 1);
+                try {
+                    deliver(name, destination, "msg_" + UUID.randomUUID(), body, 1);
+                } catch (RuntimeException e) {
+                    // A misconfigured destination must not turn a committed change into an error.
+                    LOG.errorf("webhook %s to %s not sent: %s", type, name, e.getMessage());
+                }
             }
         });
     }

@@ -103,14 +103,23 @@ public class DecisionLog {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (lastBatchFailed) {
+                        probe();
+                    }
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.maxBatch() - 1);
-                writeBatch(batch);
+                // A caller that gave up waiting was told 503: its entry is not written, so nothing it
+                // asked for (an approval used, a vote) takes effect behind its back.
+                batch.removeIf(p -> p.done().isDone());
+                if (!batch.isEmpty()) {
+                    writeBatch(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
+                break;
             } finally {
                 batch.clear();
             }
@@ -120,19 +129,37 @@ public class DecisionLog {
         }
     }
 
+    /**
+     * After a failed batch, checks the database while idle, so that readiness comes back when the
+     * database does, without waiting for traffic a load balancer would not send to an unready instance.
+     */
+    private void probe() {
+        try {
+            QuarkusTransaction.requiringNew().timeout(5).call(() -> em.find(ChainHeadRecord.class, ChainHeadRecord.ID));
+            lastBatchFailed = false;
+            LOG.info("decision log: the database answers again");
+        } catch (RuntimeException e) {
+            LOG.debugf("decision log: the database is still unavailable: %s", rootMessage(e));
+        }
+    }
+
     private void writeBatch(List<Pending> batch) {
-        // Callers that gave up waiting got 503; their entries are still written, which only adds to the record.
+        // A caller that times out while its batch commits gets 503 although its entry is written: the
+        // log then holds a decision no one acted on, which only adds to the record.
         long started = System.nanoTime();
         List<LogResult> results;
         try {
             results = QuarkusTransaction.requiringNew().timeout((int) Math.max(1, config.appendTimeout().toSeconds()))
                     .call(() -> append(batch));
             lastBatchFailed = false;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             lastBatchFailed = true;
             LOG.errorf("decision log: a batch of %d entries could not be committed: %s", batch.size(), rootMessage(e));
             LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
             batch.forEach(p -> p.done().completeExceptionally(failure));
+            if (e instanceof VirtualMachineError error) {
+                throw error;
+            }
             return;
         }
         commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

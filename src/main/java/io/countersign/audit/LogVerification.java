@@ -32,12 +32,18 @@ public class LogVerification {
     }
 
     public Report verify() {
+        // Checkpoints first: one signed after the head was read is above it only because the log grew,
+        // while one above a head read before them means entries were cut off the end.
+        List<CheckpointRecord> signed = checkpoints.all();
         LogReader.Head head = reader.head();
         Map<Long, Checkpoint> pinned = new HashMap<>();
         List<String> checkpointProblems = new ArrayList<>();
         int checked = 0;
-        for (CheckpointRecord record : checkpoints.all()) {
+        for (CheckpointRecord record : signed) {
             if (record.sequence > head.sequence()) {
+                checked++;
+                checkpointProblems.add("checkpoint " + record.sequence + " is beyond the head (" + head.sequence()
+                        + "): entries after " + head.sequence() + " were removed");
                 continue;
             }
             checked++;

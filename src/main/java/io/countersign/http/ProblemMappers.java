@@ -28,6 +28,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response logUnavailable(io.countersign.audit.LogUnavailableException e) {
+        return response(Problem.of(503, "log_unavailable", "Decision log unavailable", "the log cannot be read or written now"));
+    }
+
+    @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
         return response(Problems.unauthorized("the bearer token is missing, expired or not valid"));
     }

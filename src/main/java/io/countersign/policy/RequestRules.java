@@ -22,6 +22,7 @@ public final class RequestRules {
     public static final int MAX_GROUPS = 256;
     public static final int MAX_ATTRIBUTES = 64;
     public static final int MAX_ATTRIBUTE_DEPTH = 4;
+    static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
     private static final Pattern ACTION = Pattern.compile("[a-z0-9][a-z0-9_-]*(?:\\.[a-z0-9][a-z0-9_-]*)*");
     private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -128,6 +129,14 @@ public final class RequestRules {
                 }
             }
             return null;
+        }
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            return "a number too large to represent";
+        }
+        // Digests and canonical JSON hold numbers as IEEE doubles: larger whole numbers would collapse
+        // into one another, and two different requests would share a digest.
+        if ((value instanceof Long n && Math.abs(n) > MAX_SAFE_INTEGER) || value instanceof java.math.BigInteger) {
+            return "a whole number beyond ±2^53; send it as a string";
         }
         return value instanceof String text ? text(text) : null;
     }

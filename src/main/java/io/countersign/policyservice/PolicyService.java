@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogWrite;
 import io.countersign.http.Problem;
+import io.countersign.http.Problems;
 import io.countersign.policy.Policy;
 import io.countersign.policy.PolicyLoadException;
 import io.countersign.policy.PolicyLoader;
@@ -84,25 +85,30 @@ public class PolicyService {
                     .withProblems(e.problems().stream().map(PolicyProblem::toString).toList()).exception();
         }
         Loaded previous = current;
+        // The change is on record before it takes effect: no decision names a version the log has not seen.
+        try {
+            record("reloaded", by, previous == null ? null : previous.policy().version(), policy).join();
+        } catch (RuntimeException e) {
+            throw Problems.logUnavailable("the reload could not be recorded; the policy in force is unchanged").exception();
+        }
         current = new Loaded(policy, Instant.now());
         startupProblems = List.of();
-        record("reloaded", by, previous == null ? null : previous.policy().version(), policy);
         LOG.infof("Policy %s reloaded by %s (was %s)", policy.version(), by.getId(),
                 previous == null ? "none" : previous.policy().version());
         return current;
     }
 
-    private void record(String event, Caller by, String previousVersion, Policy policy) {
+    private java.util.concurrent.CompletableFuture<?> record(String event, Caller by, String previousVersion, Policy policy) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("event", event);
         entry.put("policyVersion", policy.version());
         entry.put("previousVersion", previousVersion);
         entry.put("by", by == null ? null : by.getId());
         entry.put("rules", policy.rules().size());
-        // The policy is in force whether or not this note is written; a failure is logged, not fatal.
-        log.append(LogWrite.of("policy", entry, null, List.of(), null)).exceptionally(e -> {
-            LOG.warnf("could not record the policy %s in the decision log: %s", event, e.getMessage());
-            return null;
+        return log.append(LogWrite.of("policy", entry, null, List.of(), null)).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.warnf("could not record the policy %s in the decision log: %s", event, e.getMessage());
+            }
         });
     }
 }

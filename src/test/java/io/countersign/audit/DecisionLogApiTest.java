@@ -120,6 +120,48 @@ class DecisionLogApiTest {
     }
 
     @Test
+    void cuttingEntriesOffTheEndIsCaughtByALaterCheckpoint() throws Exception {
+        decide("cut-bot");
+        decide("cut-bot");
+        long head = reader.head().sequence();
+        given().auth().oauth2(TestTokens.auditor()).when().post("/v1/log/checkpoints").then().statusCode(200);
+        LogReader.StoredEntry last = reader.page(head - 1, head, 1).get(0);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT hash FROM chain_head WHERE id = 1 FOR UPDATE");
+                    PreparedStatement delete = c.prepareStatement("DELETE FROM log_entry WHERE sequence = ?");
+                    PreparedStatement rewind = c.prepareStatement("UPDATE chain_head SET sequence = ?, hash = ? WHERE id = 1")) {
+                lock.executeQuery().close();
+                delete.setLong(1, head);
+                delete.executeUpdate();
+                rewind.setLong(1, head - 1);
+                rewind.setString(2, last.prevHash());
+                rewind.executeUpdate();
+                c.commit();
+                given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().statusCode(200)
+                        .body("valid", equalTo(false))
+                        .body("checkpointProblems[0]", containsString("beyond the head"));
+            } finally {
+                try (PreparedStatement restore = c.prepareStatement(
+                        "INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash) "
+                                + "SELECT ?, CURRENT_TIMESTAMP, 'decision', ?, ?, ? FROM chain_head WHERE id = 1");
+                        PreparedStatement forward = c.prepareStatement("UPDATE chain_head SET sequence = ?, hash = ? WHERE id = 1")) {
+                    restore.setLong(1, head);
+                    restore.setString(2, last.body());
+                    restore.setString(3, last.prevHash());
+                    restore.setString(4, last.hash());
+                    restore.executeUpdate();
+                    forward.setLong(1, head);
+                    forward.setString(2, last.hash());
+                    forward.executeUpdate();
+                    c.commit();
+                }
+            }
+        }
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
     void checkpointsAreTakenOnASchedule() throws InterruptedException {
         decide("scheduled-bot");
         long head = reader.head().sequence();
