@@ -177,6 +177,12 @@ final class ServiceProcess implements AutoCloseable {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** {@code POST path} with {@code body} as the bearer of {@code token}. */
+    Answer post(String path, String token, String body) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** The whole log, paged through {@code GET /v1/log} as an auditor. */
     List<LogEntry> log() throws IOException {
         List<LogEntry> entries = new ArrayList<>();
