@@ -43,8 +43,12 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+        if (identity.isAnonymous()) {
             return Uni.createFrom().item(identity);
+        }
+        if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
+            // An opaque token would keep roles derived outside the group mapping: not accepted.
+            return Uni.createFrom().failure(refused("only JWT bearer tokens are accepted"));
         }
         Caller caller = caller(token);
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
@@ -63,6 +67,10 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
 
     /** The caller a token names; throws {@link AuthenticationFailedException} when the claims are malformed. */
     Caller caller(JsonWebToken token) {
+        long issued = token.getIssuedAtTime() > 0 ? token.getIssuedAtTime() : java.time.Instant.now().getEpochSecond();
+        if (token.getExpirationTime() - issued > config.maxTokenLifetime().toSeconds()) {
+            throw refused("the token is valid for longer than " + config.maxTokenLifetime().toDays() + " days");
+        }
         String id = claimText(token, config.idClaim());
         if (id == null) {
             throw refused("the token has no '" + config.idClaim() + "' claim");

@@ -35,6 +35,10 @@ public interface IdentityConfig {
     @WithDefault("countersign")
     String localAudience();
 
+    /** The longest a token may be valid for (from issue, or from now, to expiry); longer ones are refused. */
+    @WithDefault("30d")
+    java.time.Duration maxTokenLifetime();
+
     /** Which groups grant which role. */
     Roles roles();
 

@@ -25,7 +25,14 @@ public class LocalIdentitySetup {
 
     void createDefaultTenant(@Observes Oidc oidc, IdentityConfig config,
             @ConfigProperty(name = "countersign.data-dir") Path dataDir) {
-        if (ConfigProvider.getConfig().getOptionalValue("quarkus.oidc.auth-server-url", String.class).isPresent()) {
+        var settings = ConfigProvider.getConfig();
+        if (settings.getOptionalValue("quarkus.oidc.auth-server-url", String.class).isPresent()) {
+            // Without an audience, any token the provider issues for any client would be accepted here.
+            if (settings.getOptionalValue("quarkus.oidc.token.audience", String.class).isEmpty()) {
+                throw new io.quarkus.runtime.configuration.ConfigurationException(
+                        "quarkus.oidc.auth-server-url is set but quarkus.oidc.token.audience is not: set it to the"
+                                + " audience your identity provider puts in tokens meant for Countersign");
+            }
             return;
         }
         KeyPair key = LocalTokens.key(dataDir);

@@ -46,6 +46,7 @@ class IdentityTest {
                             "sub", "root", "groups", List.of("agent", "auditor"), "exp", Instant.now().getEpochSecond() + 600))
                             + "." + parts[2];
                 }),
+                Arguments.of("valid for 31 days", (Supplier<String>) () -> signed(c -> c.put("exp", Instant.now().getEpochSecond() + 31L * 86_400))),
                 Arguments.of("not a token", (Supplier<String>) () -> "hello"),
                 Arguments.of("caller type neither agent nor human", (Supplier<String>) () -> signed(c -> c.put("caller_type", "robot"))),
                 Arguments.of("caller id with a control character", (Supplier<String>) () -> signed(c -> c.put("sub", "bot\u0007"))));
