@@ -192,7 +192,8 @@ public class ApprovalService {
 
     /** A state change decided under the chain lock; {@code step} sees only requests still pending and not due. */
     private CompletionStage<ApprovalView> change(String id, Step step) {
-        LogWrite.Guard guard = at -> {
+        LogWrite.Guard guard = batch -> {
+            Instant at = batch.now();
             ApprovalRecord a = ApprovalRecord.findById(id);
             if (a == null) {
                 return refuse(Problems.notFound("no approval request " + id));

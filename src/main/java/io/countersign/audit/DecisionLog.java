@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -179,13 +177,12 @@ public class DecisionLog {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
-        // Rows go in after all entries, grouped by table, so that JDBC batches each table's inserts; but
-        // when a guard will look for earlier rows (an idempotency key, a vote), each write's rows go in at once.
-        boolean guarded = batch.stream().anyMatch(p -> p.write().guard() != null);
-        Map<Class<?>, List<Object>> rows = new LinkedHashMap<>();
+        LogBatch context = new LogBatch(now, batch.stream().map(Pending::write).toList());
+        // Each write's rows are persisted as it is appended, so that a later guard in the batch sees them;
+        // they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
         for (Pending pending : batch) {
             LogWrite write = pending.write();
-            LogWrite.Check check = write.guard() == null ? null : write.guard().check(now);
+            LogWrite.Check check = write.guard() == null ? null : write.guard().check(context);
             if (check instanceof LogWrite.Refuse refuse) {
                 results.add(new LogResult(false, -1, null, now, refuse.payload()));
                 continue;
@@ -208,16 +205,11 @@ public class DecisionLog {
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
                 }
-                if (guarded) {
-                    em.persist(row);
-                } else {
-                    rows.computeIfAbsent(row.getClass(), c -> new ArrayList<>()).add(row);
-                }
+                em.persist(row);
             }
             previous = hash;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
-        rows.values().forEach(list -> list.forEach(em::persist));
         head.sequence = sequence;
         head.hash = HexFormat.of().formatHex(previous);
         return results;

@@ -1,7 +1,6 @@
 package io.countersign.audit;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 
 import io.countersign.canonical.CanonicalJson;
@@ -25,11 +24,12 @@ public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Obj
     /**
      * Checked with the chain locked, so what it reads cannot change under it, on any instance: every
      * state change in the log (decisions, votes, expiries) is serialized by that one lock. May read and
-     * change rows in the transaction. Returns null to append the entry as queued.
+     * change rows in the transaction; rows of earlier writes in the batch are already persisted. Returns
+     * null to append the entry as queued.
      */
     @FunctionalInterface
     public interface Guard {
-        Check check(Instant now);
+        Check check(LogBatch batch);
     }
 
     /** What a guard decided. */

@@ -1,7 +1,6 @@
 package io.countersign.decision;
 
 import java.time.Instant;
-import java.util.Optional;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -38,9 +37,5 @@ public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequen
     @Override
     public void sequence(long sequence) {
         this.sequence = sequence;
-    }
-
-    public static Optional<DecisionRecord> byIdempotencyKey(String callerId, String key) {
-        return find("callerId = ?1 and idempotencyKey = ?2", callerId, key).firstResultOptional();
     }
 }

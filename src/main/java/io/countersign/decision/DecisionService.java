@@ -3,13 +3,17 @@ package io.countersign.decision;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +27,7 @@ import io.countersign.approval.ApprovalRecord;
 import io.countersign.approval.ApprovalStatus;
 import io.countersign.approval.VoteRecord;
 import io.countersign.audit.DecisionLog;
+import io.countersign.audit.LogBatch;
 import io.countersign.audit.LogMasking;
 import io.countersign.audit.LogUnavailableException;
 import io.countersign.audit.LogWrite;
@@ -79,6 +84,8 @@ public class DecisionService {
     private final LogMasking masking;
     private final ApprovalEvents events;
     private final Map<Outcome, Counter> decisions = new LinkedHashMap<>();
+    private static final int KNOWN_PENDING_LIMIT = 10_000;
+    private final Map<String, Known> knownPending = new ConcurrentHashMap<>();
 
     DecisionService(PolicyService policies, DecisionLog log, LogMasking masking, ApprovalEvents events,
             MeterRegistry registry) {
@@ -115,33 +122,25 @@ public class DecisionService {
         Map<String, Object> asked = (Map<String, Object>) node.plainValue();
         Draft draft = new Draft(caller, request, asked, idempotencyKey, decision);
 
-        LogWrite.Guard guard = null;
-        if (idempotencyKey != null || decision.outcome() == Outcome.REQUIRE_APPROVAL) {
-            guard = at -> {
-                if (idempotencyKey != null) {
-                    Optional<DecisionRecord> previous = DecisionRecord.byIdempotencyKey(caller.getId(), idempotencyKey);
-                    if (previous.isPresent()) {
-                        return new LogWrite.Refuse(new Replay(previous.get(), previous.get().requestHash.equals(draft.requestHash)));
-                    }
-                }
-                if (decision.outcome() != Outcome.REQUIRE_APPROVAL) {
-                    return null;
-                }
-                if (request.approvalId() != null) {
-                    return new LogWrite.Append(draft.useApproval(request.approvalId(), at));
-                }
-                // The same caller asking again for the same pending action gets the same request back.
-                Optional<ApprovalRecord> pending = ApprovalRecord.<ApprovalRecord> find(
-                        "requesterId = ?1 and actionDigest = ?2 and status = ?3 order by createdAt desc",
-                        caller.getId(), draft.actionDigest, ApprovalStatus.PENDING).stream()
-                        .filter(a -> !a.dueToExpire(at)).findFirst();
-                return pending.<LogWrite.Check> map(a -> new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL,
-                        reasons(decision.reasons()), a, false, null))).orElse(null);
-            };
+        List<ReasonView> reasons = reasons(decision.reasons());
+        LogWrite queued;
+        String expected = null;
+        if (decision.outcome() != Outcome.REQUIRE_APPROVAL) {
+            queued = draft.write(decision.outcome(), reasons, null, null, null);
+        } else {
+            // Asked again for an action already waiting for approval: built against that request, which
+            // the guard confirms under the chain lock (or the entry is rebuilt there).
+            Known known = knownPending.get(draft.pendingKey());
+            if (request.approvalId() == null && known != null && draft.now.isBefore(known.expiresAt())) {
+                queued = draft.write(Outcome.REQUIRE_APPROVAL, reasons, known.view(), null, null);
+                expected = known.view().id();
+            } else {
+                ApprovalRecord approval = draft.newApproval();
+                queued = draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(approval), approval, null);
+            }
         }
-        LogWrite queued = decision.outcome() == Outcome.REQUIRE_APPROVAL
-                ? draft.write(Outcome.REQUIRE_APPROVAL, reasons(decision.reasons()), draft.newApproval(), true, null)
-                : draft.write(decision.outcome(), reasons(decision.reasons()), null, false, null);
+        LogWrite.Guard guard = idempotencyKey != null || decision.outcome() == Outcome.REQUIRE_APPROVAL
+                ? new DecisionGuard(draft, reasons, queued, expected) : null;
         return log.append(queued.withGuard(guard)).handle((result, failure) -> {
             if (failure != null) {
                 throw unavailable(failure);
@@ -156,6 +155,11 @@ public class DecisionService {
             Answer appended = (Answer) result.payload();
             decisions.get(appended.outcome()).increment();
             if (appended.requested() != null) {
+                if (knownPending.size() >= KNOWN_PENDING_LIMIT) {
+                    knownPending.clear();
+                }
+                knownPending.put(draft.pendingKey(), new Known(approvalView(appended.requested()),
+                        Instant.parse(appended.requested().expiresAt())));
                 events.requested(appended.requested());
             }
             if (appended.approvalChanged() != null) {
@@ -190,6 +194,11 @@ public class DecisionService {
             this.actionDigest = ActionDigest.of(request.request());
             this.requestHash = CanonicalJson.sha256(CanonicalJson.bytes(asked));
             this.logged = masking.apply(asked);
+        }
+
+        /** Which pending request this one would share: the same requester asking for the same action. */
+        String pendingKey() {
+            return caller.getId() + "\n" + actionDigest;
         }
 
         ApprovalRecord newApproval() {
@@ -256,7 +265,7 @@ public class DecisionService {
             if (failed != null) {
                 use.put("result", failed);
                 return write(Outcome.DENY, List.of(new ReasonView("approval.invalid", Outcome.DENY, failed, controls)),
-                        null, false, use);
+                        null, null, use);
             }
             a.status = ApprovalStatus.CONSUMED;
             a.consumedAt = at;
@@ -268,12 +277,15 @@ public class DecisionService {
                     + " in approval " + approvalId + "; the policy asked for approval ("
                     + String.join(", ", decision.ruleIds()) + ").";
             return write(Outcome.ALLOW, List.of(new ReasonView("approval.granted", Outcome.ALLOW, message, controls)),
-                    null, false, use);
+                    null, null, use);
         }
 
-        LogWrite write(Outcome outcome, List<ReasonView> reasons, ApprovalRecord approval, boolean newApproval,
+        /**
+         * The entry, decision row and answer for {@code outcome}; {@code approval} is the request the answer
+         * names, {@code newApproval} its row when this decision opens it.
+         */
+        LogWrite write(Outcome outcome, List<ReasonView> reasons, ApprovalView approvalView, ApprovalRecord newApproval,
                 Map<String, Object> approvalUse) {
-            ApprovalView approvalView = approval == null ? null : approvalView(approval);
             String response = DecisionService.write(new DecisionView(decisionId, outcome, reasons, decision.policyVersion(),
                     actionDigest, now.toString(), approvalView));
             DecisionRecord record = new DecisionRecord();
@@ -303,11 +315,122 @@ public class DecisionService {
             entry.put("masked", logged.masked().isEmpty() ? null : logged.masked());
             entry.put("erased", logged.erased().isEmpty() ? null : logged.erased());
 
-            List<Object> rows = newApproval ? List.of(record, approval) : List.of(record);
-            io.countersign.approval.ApprovalView requested = newApproval
-                    ? io.countersign.approval.ApprovalView.of(approval, List.of(), now) : null;
+            List<Object> rows = newApproval != null ? List.of(record, newApproval) : List.of(record);
+            io.countersign.approval.ApprovalView requested = newApproval != null
+                    ? io.countersign.approval.ApprovalView.of(newApproval, List.of(), now) : null;
             String usedApproval = approvalUse == null ? null : (String) approvalUse.get("approvalId");
             return LogWrite.of("decision", entry, null, rows, new Answer(response, outcome, false, requested, usedApproval));
+        }
+    }
+
+    /** A pending request this instance opened: what an answer naming it says, and when it stops pending. */
+    private record Known(ApprovalView view, Instant expiresAt) {
+    }
+
+    /**
+     * What the decision guards of one batch read under the chain lock, with one query each for the whole
+     * batch: earlier decisions by idempotency key and pending requests by requester and action. Guards
+     * add what they append, so a later entry in the same batch sees it.
+     */
+    private static final class Lookups {
+        final Map<String, DecisionRecord> byKey = new HashMap<>();
+        final Map<String, ApprovalRecord> pending = new HashMap<>();
+
+        static Lookups load(LogBatch batch) {
+            Lookups found = new Lookups();
+            Set<String> keys = new HashSet<>();
+            Set<String> digests = new HashSet<>();
+            for (LogWrite write : batch.writes()) {
+                if (write.guard() instanceof DecisionGuard guard) {
+                    if (guard.draft.idempotencyKey != null) {
+                        keys.add(guard.draft.idempotencyKey);
+                    }
+                    if (guard.seeksPending()) {
+                        digests.add(guard.draft.actionDigest);
+                    }
+                }
+            }
+            if (!keys.isEmpty()) {
+                DecisionRecord.<DecisionRecord> list("idempotencyKey in ?1", keys)
+                        .forEach(d -> found.byKey.put(d.callerId + "\n" + d.idempotencyKey, d));
+            }
+            if (!digests.isEmpty()) {
+                // Newest first, so that of several pending requests for one action the newest is shared.
+                ApprovalRecord.<ApprovalRecord> list("status = ?1 and actionDigest in ?2 order by createdAt desc",
+                        ApprovalStatus.PENDING, digests).stream().filter(a -> !a.dueToExpire(batch.now()))
+                        .forEach(a -> found.pending.putIfAbsent(a.requesterId + "\n" + a.actionDigest, a));
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Settles a decision under the chain lock: an idempotent replay, an approval presented for use, or
+     * which pending request a REQUIRE_APPROVAL answer names (an existing one for the same requester and
+     * action, or the new one it opens).
+     */
+    private final class DecisionGuard implements LogWrite.Guard {
+        final Draft draft;
+        final List<ReasonView> reasons;
+        final LogWrite queued;
+        /** The pending request {@code queued} names without opening it, or null when it opens its own. */
+        final String expected;
+
+        DecisionGuard(Draft draft, List<ReasonView> reasons, LogWrite queued, String expected) {
+            this.draft = draft;
+            this.reasons = reasons;
+            this.queued = queued;
+            this.expected = expected;
+        }
+
+        boolean seeksPending() {
+            return draft.decision.outcome() == Outcome.REQUIRE_APPROVAL && draft.request.approvalId() == null;
+        }
+
+        @Override
+        public LogWrite.Check check(LogBatch batch) {
+            Lookups found = batch.shared(Lookups.class, Lookups::load);
+            String key = draft.idempotencyKey == null ? null : draft.caller.getId() + "\n" + draft.idempotencyKey;
+            if (key != null) {
+                DecisionRecord previous = found.byKey.get(key);
+                if (previous != null) {
+                    return new LogWrite.Refuse(new Replay(previous, previous.requestHash.equals(draft.requestHash)));
+                }
+            }
+            LogWrite.Check check = settle(found, batch.now());
+            if (key != null) {
+                LogWrite appended = check instanceof LogWrite.Append append ? append.write() : queued;
+                found.byKey.put(key, (DecisionRecord) appended.rows().get(0));
+            }
+            return check;
+        }
+
+        private LogWrite.Check settle(Lookups found, Instant at) {
+            if (draft.decision.outcome() != Outcome.REQUIRE_APPROVAL) {
+                return null;
+            }
+            if (draft.request.approvalId() != null) {
+                return new LogWrite.Append(draft.useApproval(draft.request.approvalId(), at));
+            }
+            String pendingKey = draft.pendingKey();
+            ApprovalRecord shared = found.pending.get(pendingKey);
+            if (shared != null && (shared.status != ApprovalStatus.PENDING || shared.dueToExpire(at))) {
+                found.pending.remove(pendingKey);
+                shared = null;
+            }
+            if (shared != null) {
+                return shared.id.equals(expected) ? null
+                        : new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(shared), null, null));
+            }
+            if (expected == null) {
+                found.pending.put(pendingKey, (ApprovalRecord) queued.rows().get(1));
+                return null;
+            }
+            // The request it was built against is no longer pending: this decision opens a new one.
+            knownPending.remove(pendingKey);
+            ApprovalRecord approval = draft.newApproval();
+            found.pending.put(pendingKey, approval);
+            return new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(approval), approval, null));
         }
     }
 
@@ -321,6 +444,11 @@ public class DecisionService {
     private static ApprovalView approvalView(ApprovalRecord approval) {
         return new ApprovalView(approval.id, approval.status, approval.groups(), approval.groupMode.name(),
                 approval.quorum, approval.expiresAt.toString());
+    }
+
+    private static ApprovalView approvalView(io.countersign.approval.ApprovalView approval) {
+        return new ApprovalView(approval.id(), approval.status(), approval.approverGroups(), approval.groupMode(),
+                approval.quorum(), approval.expiresAt());
     }
 
     private static List<ReasonView> reasons(List<Reason> reasons) {

@@ -128,6 +128,40 @@ class ApprovalFlowTest {
     }
 
     @Test
+    void askingAgainAfterADenialOpensANewRequestAndConcurrentAsksShareOne() throws Exception {
+        String agent = TestTokens.agent("again-bot-" + UUID.randomUUID());
+        String body = grant("hal@example.com", "r-" + UUID.randomUUID());
+        String first = as(agent).body(body).post("/v1/decisions").then().extract().path("approval.id");
+        as(agent).body(body).post("/v1/decisions").then().body("approval.id", equalTo(first));
+        as(TestTokens.token("sec-2@example.com", "human", "security")).body("{\"comment\": \"no\"}")
+                .post("/v1/approvals/" + first + "/deny").then().statusCode(200);
+
+        // the denied request is not handed out again: the next ask opens a new one, and it is pending
+        String second = as(agent).body(body).post("/v1/decisions").then().statusCode(200)
+                .body("approval.status", equalTo("PENDING")).extract().path("approval.id");
+        org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
+        as(agent).get("/v1/approvals/" + second).then().statusCode(200).body("status", equalTo("PENDING"));
+
+        // many asks at once for a new action open exactly one request between them
+        String other = grant("hal@example.com", "r-" + UUID.randomUUID());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> asks = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                asks.add(pool.submit(() -> as(agent).body(other).post("/v1/decisions").then().statusCode(200)
+                        .extract().<String> path("approval.id")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> ask : asks) {
+                ids.add(ask.get());
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(1, ids.size(), "requests opened: " + ids);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void unknownRequestsAreNotFoundAndOutsidersSeeNothing() {
         as(TestTokens.token("sec-1@example.com", "human", "security")).body("{}")
                 .post("/v1/approvals/" + UUID.randomUUID() + "/approve").then().statusCode(404).body("code", equalTo("not_found"));
