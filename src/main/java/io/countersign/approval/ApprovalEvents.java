@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -20,14 +23,18 @@ import io.quarkus.scheduler.Scheduled;
  */
 @ApplicationScoped
 public class ApprovalEvents {
+    private static final Logger LOG = Logger.getLogger(ApprovalEvents.class);
+
     private record Waiter(long version, CompletableFuture<Void> changed) {
     }
 
     private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Webhooks webhooks;
+    private final Event<ApprovalNotice> notices;
 
-    ApprovalEvents(Webhooks webhooks) {
+    ApprovalEvents(Webhooks webhooks, Event<ApprovalNotice> notices) {
         this.webhooks = webhooks;
+        this.notices = notices;
     }
 
     /** Completes when request {@code id}, now at {@code version}, changes, or after {@code timeout}. */
@@ -39,17 +46,28 @@ public class ApprovalEvents {
     }
 
     public void requested(ApprovalView view) {
-        webhooks.publish("approval.requested", view);
+        webhooks.publish(ApprovalNotice.REQUESTED, view);
+        notify(ApprovalNotice.REQUESTED, view);
     }
 
     public void changed(ApprovalView view) {
         wake(view.id());
-        if (view.status() != ApprovalStatus.PENDING && view.status() != ApprovalStatus.CONSUMED) {
-            webhooks.publish("approval.decided", view);
+        if (view.status() == ApprovalStatus.PENDING) {
+            notify(ApprovalNotice.VOTED, view);
+        } else if (view.status() != ApprovalStatus.CONSUMED) {
+            webhooks.publish(ApprovalNotice.DECIDED, view);
+            notify(ApprovalNotice.DECIDED, view);
         }
         if (view.breakGlass() && view.status() == ApprovalStatus.APPROVED) {
             webhooks.publish("approval.break_glass", view);
         }
+    }
+
+    private void notify(String type, ApprovalView view) {
+        notices.fireAsync(new ApprovalNotice(type, view)).exceptionally(e -> {
+            LOG.warnf("approval %s: a channel failed on %s: %s", view.id(), type, e.getMessage());
+            return null;
+        });
     }
 
     /** A request was used: waiters see CONSUMED. */
