@@ -28,4 +28,17 @@ public interface ApprovalConfig {
     /** The longest comment. */
     @WithDefault("2000")
     int maxComment();
+
+    /**
+     * The address people reach this service at, for links in Slack and Teams messages (the web inbox's
+     * pages for a request are under {@code /inbox/approvals/{id}}).
+     */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /** The web inbox page of request {@code id}. */
+    default String inboxLink(String id) {
+        String base = publicUrl().endsWith("/") ? publicUrl().substring(0, publicUrl().length() - 1) : publicUrl();
+        return base + "/inbox/approvals/" + id;
+    }
 }
