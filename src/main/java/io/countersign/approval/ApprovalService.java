@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -19,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogUnavailableException;
 import io.countersign.audit.LogWrite;
+import io.countersign.audit.RowIds;
 import io.countersign.http.Problem;
 import io.countersign.http.Problems;
 import io.countersign.policy.RequestRules;
@@ -137,7 +137,7 @@ public class ApprovalService {
                         + (a.groupMode == io.countersign.policy.GroupMode.EACH ? "each of " : "one of ") + a.groups()));
             }
             VoteRecord cast = new VoteRecord();
-            cast.id = UUID.randomUUID().toString();
+            cast.id = RowIds.next();
             cast.approvalId = a.id;
             cast.voterId = voter.getId();
             cast.voterKey = Request.personKey(voter.getId());

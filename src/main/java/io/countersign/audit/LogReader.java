@@ -1,5 +1,6 @@
 package io.countersign.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,8 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import javax.sql.DataSource;
 
@@ -20,7 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class LogReader {
-    static final int PAGE = 2_000;
+    static final int PAGE = 5_000;
 
     /** A stored entry as text, for paging out. */
     public record StoredEntry(long sequence, String body, String prevHash, String hash) {
@@ -69,34 +72,100 @@ public class LogReader {
         }
     }
 
-    /** Every entry from the first through {@code throughSequence}, fetched a page at a time as the iterator moves. */
-    public Iterator<ChainEntry> entries(long throughSequence) {
-        return new Iterator<>() {
-            private long after = 0;
-            private Iterator<StoredEntry> page = List.<StoredEntry> of().iterator();
-            private boolean exhausted;
+    /**
+     * Every entry from the first through {@code throughSequence}, in order. A reader thread fetches and
+     * decodes the next pages while the caller works on the current one, at most {@link #AHEAD} pages
+     * ahead, so memory stays flat; close the stream to stop it early.
+     */
+    public Entries entries(long throughSequence) {
+        return new Entries(throughSequence);
+    }
 
-            @Override
-            public boolean hasNext() {
-                if (!page.hasNext() && !exhausted) {
-                    List<StoredEntry> next = page(after, throughSequence, PAGE);
-                    exhausted = next.size() < PAGE;
-                    page = next.iterator();
-                }
-                return page.hasNext();
-            }
+    static final int AHEAD = 2;
 
-            @Override
-            public ChainEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+    /** The entries as they are read; failures of the reader thread surface from {@link #hasNext}. */
+    public final class Entries implements Iterator<ChainEntry>, AutoCloseable {
+        private static final List<ChainEntry> END = List.of();
+        private final BlockingQueue<List<ChainEntry>> pages = new ArrayBlockingQueue<>(AHEAD);
+        private final Thread reader;
+        private volatile boolean closed;
+        private volatile RuntimeException failure;
+        private Iterator<ChainEntry> page = List.<ChainEntry> of().iterator();
+        private boolean ended;
+
+        Entries(long throughSequence) {
+            reader = new Thread(() -> read(throughSequence), "countersign-log-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read(long throughSequence) {
+            try {
+                long after = 0;
+                while (!closed) {
+                    List<StoredEntry> stored = page(after, throughSequence, PAGE);
+                    List<ChainEntry> decoded = new ArrayList<>(stored.size());
+                    HexFormat hex = HexFormat.of();
+                    for (StoredEntry e : stored) {
+                        decoded.add(new ChainEntry(e.sequence(), e.body().getBytes(StandardCharsets.UTF_8),
+                                hex.parseHex(e.prevHash()), hex.parseHex(e.hash())));
+                    }
+                    if (!decoded.isEmpty()) {
+                        pages.put(decoded);
+                        after = decoded.get(decoded.size() - 1).sequence();
+                    }
+                    if (stored.size() < PAGE) {
+                        break;
+                    }
                 }
-                StoredEntry e = page.next();
-                after = e.sequence();
-                HexFormat hex = HexFormat.of();
-                return new ChainEntry(e.sequence(), e.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        hex.parseHex(e.prevHash()), hex.parseHex(e.hash()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                if (!closed) {
+                    try {
+                        pages.put(END);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-        };
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!page.hasNext() && !ended) {
+                List<ChainEntry> next;
+                try {
+                    next = pages.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LogUnavailableException("interrupted while reading the log", e);
+                }
+                if (next == END) {
+                    ended = true;
+                    if (failure != null) {
+                        throw failure;
+                    }
+                }
+                page = next.iterator();
+            }
+            return page.hasNext();
+        }
+
+        @Override
+        public ChainEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.next();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            reader.interrupt();
+        }
     }
 }

@@ -58,7 +58,10 @@ public class LogVerification {
             }
             pinned.put(record.sequence, record.checkpoint());
         }
-        ChainVerifier.Result chain = ChainVerifier.verify(reader.entries(head.sequence()), 1, HashChain.GENESIS, pinned);
+        ChainVerifier.Result chain;
+        try (LogReader.Entries entries = reader.entries(head.sequence())) {
+            chain = ChainVerifier.verify(entries, 1, HashChain.GENESIS, pinned);
+        }
         String problem = chain.problem();
         Long broken = chain.valid() ? null : chain.firstBroken();
         if (chain.valid() && (chain.headSequence() != head.sequence()

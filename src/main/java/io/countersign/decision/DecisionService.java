@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +27,7 @@ import io.countersign.approval.ApprovalStatus;
 import io.countersign.approval.VoteRecord;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogBatch;
+import io.countersign.audit.RowIds;
 import io.countersign.audit.LogMasking;
 import io.countersign.audit.LogUnavailableException;
 import io.countersign.audit.LogWrite;
@@ -180,7 +180,7 @@ public class DecisionService {
         final String idempotencyKey;
         final Decision decision;
         final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        final String decisionId = UUID.randomUUID().toString();
+        final String decisionId = RowIds.next();
         final String actionDigest;
         final String requestHash;
         final LogMasking.Masked logged;
@@ -204,7 +204,7 @@ public class DecisionService {
         ApprovalRecord newApproval() {
             ApprovalRequirement requirement = decision.approval();
             ApprovalRecord approval = new ApprovalRecord();
-            approval.id = UUID.randomUUID().toString();
+            approval.id = RowIds.next();
             approval.decisionId = decisionId;
             approval.status = ApprovalStatus.PENDING;
             approval.requesterId = caller.getId();
