@@ -70,9 +70,32 @@ public class ApprovalService {
                 if (views.size() >= limit) {
                     break;
                 }
-                boolean member = a.groups().stream().anyMatch(caller::memberOf) || breakGlass(caller);
-                if (member && (status != ApprovalStatus.PENDING || !a.dueToExpire(now)) && !isParty(a, caller.getId())) {
+                if (decidableBy(a, caller) && (status != ApprovalStatus.PENDING || !a.dueToExpire(now))) {
                     views.add(ApprovalView.of(a, VoteRecord.of(a.id), now));
+                }
+            }
+            return views;
+        });
+    }
+
+    /**
+     * The requests no longer pending that {@code caller} could have decided, whoever decided them, the
+     * most recently decided (or expired) first; read a page at a time until {@code limit} are found or
+     * the newest 5,000 have been looked at, so that the read stays bounded however long the history.
+     */
+    public List<ApprovalView> decided(Caller caller, int limit) {
+        Instant now = Instant.now();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<ApprovalView> views = new ArrayList<>();
+            var query = ApprovalRecord.<ApprovalRecord> find(
+                    "status <> ?1 order by coalesce(decidedAt, expiresAt) desc, id", ApprovalStatus.PENDING).page(0, 200);
+            int pages = 0;
+            for (List<ApprovalRecord> page = query.list(); !page.isEmpty() && views.size() < limit && ++pages <= 25;
+                    page = query.nextPage().list()) {
+                for (ApprovalRecord a : page) {
+                    if (views.size() < limit && decidableBy(a, caller)) {
+                        views.add(ApprovalView.of(a, VoteRecord.of(a.id), now));
+                    }
                 }
             }
             return views;
@@ -271,6 +294,12 @@ public class ApprovalService {
 
     private boolean breakGlass(Caller caller) {
         return caller.isHuman() && config.breakGlassGroups().stream().anyMatch(caller::memberOf);
+    }
+
+    /** A member of a group the request names (or of break-glass), and neither its requester nor the principal it acts for. */
+    private boolean decidableBy(ApprovalRecord a, Caller caller) {
+        boolean member = a.groups().stream().anyMatch(caller::memberOf) || breakGlass(caller);
+        return member && !isParty(a, caller.getId());
     }
 
     private static boolean isParty(ApprovalRecord a, String id) {

@@ -76,17 +76,41 @@ public final class KeyFiles {
         return block("PUBLIC KEY", pair.getPublic().getEncoded());
     }
 
+    /**
+     * A random secret of {@code bytes} bytes kept base64-encoded in {@code file} (owner-only), created on
+     * first use: for HMAC keys, which have no public half.
+     */
+    public static byte[] loadOrCreateSecret(Path file, int bytes) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] secret = new byte[bytes];
+                new java.security.SecureRandom().nextBytes(secret);
+                writeOnce(file, Base64.getEncoder().encodeToString(secret) + "\n");
+            }
+            byte[] secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            if (secret.length < bytes) {
+                throw new IOException(file + " holds " + secret.length + " bytes, fewer than the " + bytes + " needed");
+            }
+            return secret;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read or create the key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void create(Path file, String algorithm) throws IOException {
         KeyPair pair = generate(algorithm);
+        writeOnce(file, block("PRIVATE KEY", pair.getPrivate().getEncoded()) + publicPem(pair));
+    }
+
+    private static void writeOnce(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, ".key-", ".tmp");
         try {
             trySetOwnerOnly(temp);
-            Files.writeString(temp, block("PRIVATE KEY", pair.getPrivate().getEncoded()) + publicPem(pair),
-                    StandardCharsets.US_ASCII);
+            Files.writeString(temp, content, StandardCharsets.US_ASCII);
             try {
-                // Never replace a key another process created meanwhile: tokens already minted depend on it.
+                // Never replace a key another process created meanwhile: tokens (or sessions) already made depend on it.
                 Files.createLink(file, temp);
             } catch (FileAlreadyExistsException e) {
                 // the other process won; its key is loaded
