@@ -43,19 +43,11 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        check("--sub", subject, RequestRules::id);
-        check("--type", type, RequestRules::callerType);
+        check(spec, "--sub", subject, RequestRules::id);
+        check(spec, "--type", type, RequestRules::callerType);
         List<String> groupList = Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
-        check("--groups", groupList, RequestRules::groups);
-        Duration lifetime;
-        try {
-            lifetime = DurationText.parse(ttl);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
-        }
-        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TTL) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most 30d");
-        }
+        check(spec, "--groups", groupList, RequestRules::groups);
+        Duration lifetime = lifetime(spec, ttl, MAX_TTL, "30d");
         Path dir = dataDir != null ? dataDir : Path.of(env("COUNTERSIGN_DATA_DIR", "./data"));
         if (!Files.isDirectory(dir)) {
             spec.commandLine().getErr().println("countersign: note: creating " + dir + " and a new signing key;"
@@ -68,14 +60,28 @@ final class TokenCommand implements Callable<Integer> {
         return CountersignCli.OK;
     }
 
-    private <T> void check(String option, T value, Function<T, String> rule) {
+    static <T> void check(CommandLine.Model.CommandSpec spec, String option, T value, Function<T, String> rule) {
         String problem = rule.apply(value);
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + problem);
         }
     }
 
-    private static String env(String name, String fallback) {
+    /** {@code --ttl} as a duration of more than 0 and at most {@code max} (written {@code maxText}). */
+    static Duration lifetime(CommandLine.Model.CommandSpec spec, String ttl, Duration max, String maxText) {
+        Duration lifetime;
+        try {
+            lifetime = DurationText.parse(ttl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
+        }
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(max) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most " + maxText);
+        }
+        return lifetime;
+    }
+
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }
