@@ -21,6 +21,7 @@ import io.countersign.approval.ApprovalNotice;
 import io.countersign.approval.ApprovalService;
 import io.countersign.approval.ApprovalStatus;
 import io.countersign.approval.ApprovalView;
+import io.countersign.people.PeopleConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -46,14 +47,16 @@ public class SlackNotifier {
     private final PostedMessages posted;
     private final ApprovalService approvals;
     private final ApprovalConfig approvalConfig;
+    private final PeopleConfig peopleConfig;
 
     SlackNotifier(SlackChannelConfig config, SlackApi slack, PostedMessages posted, ApprovalService approvals,
-            ApprovalConfig approvalConfig) {
+            ApprovalConfig approvalConfig, PeopleConfig peopleConfig) {
         this.config = config;
         this.slack = slack;
         this.posted = posted;
         this.approvals = approvals;
         this.approvalConfig = approvalConfig;
+        this.peopleConfig = peopleConfig;
     }
 
     void announce(@Observes StartupEvent event) {
@@ -65,6 +68,9 @@ public class SlackNotifier {
                     + "countersign.slack.signing-secret must be set");
         }
         LOG.infof("Slack: requests go to %s (default channel: %s)", config.channels(), config.defaultChannel().orElse("none"));
+        if (peopleConfig.file().isEmpty()) {
+            LOG.warn("Slack: no countersign.people.file, so no click in Slack will count as anyone's vote");
+        }
     }
 
     void on(@ObservesAsync ApprovalNotice notice) {

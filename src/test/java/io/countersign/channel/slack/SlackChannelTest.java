@@ -166,7 +166,8 @@ class SlackChannelTest {
         assertTrue(votes(id).isEmpty());
 
         submitDeny("U0SEC2", view, "not during the freeze").then().statusCode(200).body(emptyString());
-        auditor(id).body("status", equalTo("DENIED")).body("votes[0].vote", equalTo("DENY"))
+        until("the denial", () -> "DENIED".equals(status(id)));
+        auditor(id).body("votes[0].vote", equalTo("DENY"))
                 .body("votes[0].comment", equalTo("not during the freeze")).body("votes[0].channel", equalTo("slack"));
         await("the outcome in the thread", () -> slack.find("chat.postMessage",
                 c -> post.ts().equals(c.param("thread_ts")) && c.param("text").contains("*Denied* by sec-2@example.com")));
@@ -181,14 +182,16 @@ class SlackChannelTest {
 
         send(body, String.valueOf(now), "v0=" + "0".repeat(64)).then().statusCode(401).body("code", equalTo("unauthorized"));
         send(body, String.valueOf(now), sign(String.valueOf(now), body + " ")).then().statusCode(401);
-        send(body, String.valueOf(now - 301), sign(String.valueOf(now - 301), body)).then().statusCode(401)
+        // five minutes is the window (countersign.slack.max-clock-skew); 30 s past it either way is refused
+        send(body, String.valueOf(now - 330), sign(String.valueOf(now - 330), body)).then().statusCode(401)
                 .body("detail", containsString("old"));
-        send(body, String.valueOf(now + 301), sign(String.valueOf(now + 301), body)).then().statusCode(401)
+        send(body, String.valueOf(now + 330), sign(String.valueOf(now + 330), body)).then().statusCode(401)
                 .body("detail", containsString("future"));
         asSlack().body(body).post(INTERACTIONS).then().statusCode(401);
         assertTrue(votes(id).isEmpty());
 
-        String ts = String.valueOf(now);
+        // four minutes old, still within the window
+        String ts = String.valueOf(now - 240);
         String signature = sign(ts, body);
         send(body, ts, signature).then().statusCode(200);
         until("the vote", () -> votes(id).size() == 1);
