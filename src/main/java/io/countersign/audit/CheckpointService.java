@@ -41,6 +41,11 @@ public class CheckpointService {
         return publicKey;
     }
 
+    /** Ed25519 over {@code message} with the checkpoint key, base64 ({@link CheckpointSigner#signMessage}). */
+    public String sign(byte[] message) {
+        return signer.signMessage(message);
+    }
+
     /** A checkpoint at the current head: the existing one if the head has not moved since. */
     @Transactional
     public Optional<CheckpointRecord> checkpoint() {

@@ -58,6 +58,33 @@ public final class CheckpointSigner {
         }
     }
 
+    /**
+     * Ed25519 over {@code message} as given, base64: for documents the log vouches for (an evidence
+     * manifest), which carry more fields than a checkpoint and so can never be read as one.
+     */
+    public String signMessage(byte[] message) {
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(privateKey);
+            signer.update(message);
+            return Base64.getEncoder().encodeToString(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code signature} (base64) over {@code message} verifies with {@code key}. */
+    public static boolean verifyMessage(byte[] message, String signature, PublicKey key) {
+        try {
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(message);
+            return verifier.verify(Base64.getDecoder().decode(signature.strip()));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code checkpoint} was signed by the holder of {@code key} and names what it says. */
     public static boolean verify(Checkpoint checkpoint, PublicKey key) {
         try {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "countersign", mixinStandardHelpOptions = true, versionProvider = CountersignCli.Version.class,
         description = "Policy-as-code gate for privileged actions taken by AI agents and pipelines.",
         subcommands = { TestCommand.class, EvalCommand.class, CheckCommand.class, TokenCommand.class,
-                SignInLinkCommand.class },
+                SignInLinkCommand.class, VerifyBundleCommand.class },
         footer = { "", "./countersign serve (or no command at all) starts the service; see README.md." })
 public final class CountersignCli implements Runnable {
     public static final int OK = 0;

@@ -34,12 +34,13 @@ public final class Policy {
     private final PolicySettings settings;
     private final List<DataSet> data;
     private final ControlCatalogue catalogue;
+    private final Map<String, byte[]> files;
     private final boolean usesVerdict;
     private final ConcurrentLinkedQueue<Evaluator> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger idleCount = new AtomicInteger();
 
     Policy(String version, KieBase kieBase, Map<String, PolicyRule> rules, Map<String, List<String>> controls,
-            PolicySettings settings, List<DataSet> data, ControlCatalogue catalogue) {
+            PolicySettings settings, List<DataSet> data, ControlCatalogue catalogue, Map<String, byte[]> files) {
         this.version = version;
         this.kieBase = kieBase;
         this.rules = Map.copyOf(rules);
@@ -47,6 +48,7 @@ public final class Policy {
         this.settings = settings;
         this.data = List.copyOf(data);
         this.catalogue = catalogue;
+        this.files = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(files));
         this.usesVerdict = kieBase.getKiePackages().stream()
                 .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(VERDICT_GLOBAL)));
     }
@@ -71,6 +73,14 @@ public final class Policy {
 
     public List<DataSet> data() {
         return data;
+    }
+
+    /**
+     * The files this version was read from, by path ({@code rules/…}, {@code compliance-mappings/…}), as
+     * hashed into {@link #version()} ({@link PolicyLoader#versionOf}); callers must not change the arrays.
+     */
+    public Map<String, byte[]> files() {
+        return files;
     }
 
     public ControlCatalogue catalogue() {

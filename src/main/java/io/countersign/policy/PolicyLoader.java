@@ -182,7 +182,7 @@ public final class PolicyLoader {
             throw new PolicyLoadException(problems);
         }
         return new Policy(version.value(), kieBase, rules, mappings.ruleControls(), settings, dataSets,
-                mappings.catalogue());
+                mappings.catalogue(), version.files);
     }
 
     private List<DataSet> readData(List<SourceFile> files, List<YamlException> problems) {
@@ -372,19 +372,28 @@ public final class PolicyLoader {
         }
 
         String value() {
-            try {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                    byte[] name = file.getKey().getBytes(StandardCharsets.UTF_8);
-                    sha.update(ByteBuffer.allocate(8).putLong(name.length).array());
-                    sha.update(name);
-                    sha.update(ByteBuffer.allocate(8).putLong(file.getValue().length).array());
-                    sha.update(file.getValue());
-                }
-                return "sha256:" + HexFormat.of().formatHex(sha.digest());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            return versionOf(files);
+        }
+    }
+
+    /**
+     * The version of a policy made of {@code files} (path under {@code rules/} or {@code compliance-mappings/}
+     * to content): SHA-256 over (name, length, content) of every file in name order. Evidence bundles carry
+     * the files, so anyone can recompute the version a decision names.
+     */
+    public static String versionOf(Map<String, byte[]> policyFiles) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, byte[]> file : new TreeMap<>(policyFiles).entrySet()) {
+                byte[] name = file.getKey().getBytes(StandardCharsets.UTF_8);
+                sha.update(ByteBuffer.allocate(8).putLong(name.length).array());
+                sha.update(name);
+                sha.update(ByteBuffer.allocate(8).putLong(file.getValue().length).array());
+                sha.update(file.getValue());
             }
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.policy.PolicyFixture;
 
 /** The CLI as a security team uses it: exit codes, the runner's voice, and errors at file:line. */
-class CountersignCliTest {
+public class CountersignCliTest {
     private static final String CASE = """
             tests:
               - note: terraform apply in production needs an SRE
@@ -40,14 +40,15 @@ class CountersignCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
+    /** A CLI run: exit code and what it printed (also used by other areas' CLI tests). */
+    public record Run(int exit, String out, String err) {
         String lastLine() {
             List<String> lines = out.lines().toList();
             return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         }
     }
 
-    static Run cli(String... args) {
+    public static Run cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = CountersignCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
