@@ -286,6 +286,9 @@ public final class BundleVerifier {
     private static final class Lines implements Iterator<ChainEntry> {
         private final InputStream in;
         private final Population population;
+        private final byte[] chunk = new byte[1 << 16];
+        private int position;
+        private int filled;
         private byte[] buffer = new byte[8192];
         private ChainEntry next;
         private long line;
@@ -316,15 +319,33 @@ public final class BundleVerifier {
         private ChainEntry read() {
             try {
                 int length = 0;
-                int b;
-                while ((b = in.read()) != -1 && b != '\n') {
-                    if (length == buffer.length) {
-                        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                while (true) {
+                    if (position == filled) {
+                        filled = in.read(chunk);
+                        position = 0;
+                        if (filled <= 0) {
+                            filled = 0;
+                            if (length == 0) {
+                                return null;
+                            }
+                            break;
+                        }
                     }
-                    buffer[length++] = (byte) b;
-                }
-                if (b == -1 && length == 0) {
-                    return null;
+                    int end = position;
+                    while (end < filled && chunk[end] != '\n') {
+                        end++;
+                    }
+                    int n = end - position;
+                    if (length + n > buffer.length) {
+                        buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + n));
+                    }
+                    System.arraycopy(chunk, position, buffer, length, n);
+                    length += n;
+                    position = end;
+                    if (end < filled) {
+                        position++;
+                        break;
+                    }
                 }
                 line++;
                 ChainEntry entry;
@@ -354,6 +375,10 @@ public final class BundleVerifier {
     private static final class Comparing extends Writer {
         private final String name;
         private final Reader actual;
+        private final char[] window = new char[1 << 15];
+        private final char[] scratch = new char[4096];
+        private int position;
+        private int filled;
         private long line = 1;
         private String problem;
 
@@ -365,7 +390,7 @@ public final class BundleVerifier {
         @Override
         public void write(char[] chars, int off, int len) throws IOException {
             for (int i = off; i < off + len && problem == null; i++) {
-                int got = actual.read();
+                int got = next();
                 if (got != chars[i]) {
                     problem = got == -1 ? name + " ends at line " + line + ", before the rows log.jsonl gives (rows were removed)"
                             : name + " line " + line + " does not agree with log.jsonl (a row was changed, removed or moved)";
@@ -376,8 +401,27 @@ public final class BundleVerifier {
             }
         }
 
+        @Override
+        public void write(String text, int off, int len) throws IOException {
+            char[] chars = len <= scratch.length ? scratch : new char[len];
+            text.getChars(off, off + len, chars, 0);
+            write(chars, 0, len);
+        }
+
+        private int next() throws IOException {
+            if (position == filled) {
+                filled = actual.read(window);
+                position = 0;
+                if (filled <= 0) {
+                    filled = 0;
+                    return -1;
+                }
+            }
+            return window[position++];
+        }
+
         void end() throws IOException {
-            if (problem == null && actual.read() != -1) {
+            if (problem == null && next() != -1) {
                 problem = name + " has rows from line " + line + " that log.jsonl does not give";
             }
             if (problem != null) {

@@ -33,7 +33,12 @@ public class EvidenceResource {
     public Response bundle(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("framework") String framework, @QueryParam("control") String control) {
         EvidenceService.Plan plan = evidence.plan(from, to, framework, control);
-        StreamingOutput body = out -> evidence.write(plan, out);
+        StreamingOutput body = out -> {
+            // the ZIP writes in small pieces; the response goes out in large chunks
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+            evidence.write(plan, buffered);
+            buffered.flush();
+        };
         String name = "countersign-evidence-" + plan.query().framework().name().toLowerCase(java.util.Locale.ROOT) + "-"
                 + plan.query().from().toString().substring(0, 10) + "-" + plan.query().to().toString().substring(0, 10) + ".zip";
         return Response.ok(body, ZIP).header("Content-Disposition", "attachment; filename=\"" + name + "\"").build();
