@@ -265,7 +265,11 @@ class EvidenceBundleTest {
                                 .getBytes(StandardCharsets.UTF_8)), false, "bad signature"),
                 Arguments.of("re-signed by another key", (Tamper) files -> { }, true, "bad signature"),
                 Arguments.of("changed entry, re-signed", (Tamper) files -> lines(files, "log.jsonl",
-                        l -> { l.set(1, l.get(1).replace("\"outcome\":\"", "\"outcome\":\"X")); return l; }), true, "was changed"),
+                        l -> {
+                            int decision = l.indexOf(l.stream().filter(e -> e.contains("\"outcome\":\"")).findFirst().orElseThrow());
+                            l.set(decision, l.get(decision).replace("\"outcome\":\"", "\"outcome\":\"X"));
+                            return l;
+                        }), true, "was changed"),
                 Arguments.of("reordered entries, re-signed", (Tamper) files -> lines(files, "log.jsonl", l -> {
                     String second = l.get(1);
                     l.set(1, l.get(2));
