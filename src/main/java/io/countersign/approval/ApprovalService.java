@@ -217,6 +217,7 @@ public class ApprovalService {
     private CompletionStage<ApprovalView> change(String id, Step step) {
         LogWrite.Guard guard = batch -> {
             Instant at = batch.now();
+            TouchedApprovals.in(batch).add(id);
             ApprovalRecord a = ApprovalRecord.findById(id);
             if (a == null) {
                 return refuse(Problems.notFound("no approval request " + id));

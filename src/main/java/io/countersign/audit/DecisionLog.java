@@ -1,7 +1,10 @@
 package io.countersign.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -17,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
@@ -178,6 +182,7 @@ public class DecisionLog {
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
         LogBatch context = new LogBatch(now, batch.stream().map(Pending::write).toList());
+        List<Object[]> entries = new ArrayList<>(batch.size());
         // Each write's rows are persisted as it is appended, so that a later guard in the batch sees them;
         // they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
         for (Pending pending : batch) {
@@ -193,14 +198,8 @@ public class DecisionLog {
             sequence++;
             byte[] body = write.stamped(recordedAt, sequence);
             byte[] hash = HashChain.link(previous, body);
-            LogEntryRecord entry = new LogEntryRecord();
-            entry.sequence = sequence;
-            entry.recordedAt = now;
-            entry.kind = write.kind();
-            entry.body = new String(body, StandardCharsets.UTF_8);
-            entry.prevHash = HexFormat.of().formatHex(previous);
-            entry.hash = HexFormat.of().formatHex(hash);
-            em.persist(entry);
+            entries.add(new Object[] { sequence, write.kind(), new String(body, StandardCharsets.UTF_8),
+                    HexFormat.of().formatHex(previous), HexFormat.of().formatHex(hash) });
             for (Object row : write.rows()) {
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
@@ -210,9 +209,33 @@ public class DecisionLog {
             previous = hash;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
+        insert(entries, now);
         head.sequence = sequence;
         head.hash = HexFormat.of().formatHex(previous);
         return results;
+    }
+
+    /** The entries in one JDBC batch on the transaction's connection: no entity is needed for a row written once. */
+    private void insert(List<Object[]> entries, Instant recordedAt) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        OffsetDateTime at = recordedAt.atOffset(ZoneOffset.UTC);
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (Object[] entry : entries) {
+                    insert.setLong(1, (Long) entry[0]);
+                    insert.setObject(2, at);
+                    insert.setString(3, (String) entry[1]);
+                    insert.setString(4, (String) entry[2]);
+                    insert.setString(5, (String) entry[3]);
+                    insert.setString(6, (String) entry[4]);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,6 +1,9 @@
 package io.countersign.decision;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.approval.ApprovalEvents;
 import io.countersign.approval.ApprovalRecord;
 import io.countersign.approval.ApprovalStatus;
+import io.countersign.approval.TouchedApprovals;
 import io.countersign.approval.VoteRecord;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogBatch;
@@ -47,6 +54,7 @@ import io.countersign.yaml.YamlException;
 import io.countersign.yaml.YamlNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.orm.panache.Panache;
 
 /**
  * Answers {@code POST /v1/decisions}: reads the body strictly, evaluates it against the policy in
@@ -327,14 +335,22 @@ public class DecisionService {
     private record Known(ApprovalView view, Instant expiresAt) {
     }
 
+    /** A pending request as the guards of a batch know it: which one, and until when it may be voted on. */
+    private record PendingRef(String id, Instant expiresAt) {
+    }
+
     /**
      * What the decision guards of one batch read under the chain lock, with one query each for the whole
-     * batch: earlier decisions by idempotency key and pending requests by requester and action. Guards
-     * add what they append, so a later entry in the same batch sees it.
+     * batch: earlier decisions by idempotency key and pending requests by requester and action (a plain
+     * query: no entities are loaded for requests that are only named). Guards add what they append, so a
+     * later entry in the same batch sees it.
      */
     private static final class Lookups {
+        private static final String PENDING = "SELECT id, requester_id, action_digest, expires_at FROM approval"
+                + " WHERE status = 'PENDING' AND action_digest IN (%s) ORDER BY created_at DESC";
+
         final Map<String, DecisionRecord> byKey = new HashMap<>();
-        final Map<String, ApprovalRecord> pending = new HashMap<>();
+        final Map<String, PendingRef> pending = new HashMap<>();
 
         static Lookups load(LogBatch batch) {
             Lookups found = new Lookups();
@@ -355,10 +371,28 @@ public class DecisionService {
                         .forEach(d -> found.byKey.put(d.callerId + "\n" + d.idempotencyKey, d));
             }
             if (!digests.isEmpty()) {
-                // Newest first, so that of several pending requests for one action the newest is shared.
-                ApprovalRecord.<ApprovalRecord> list("status = ?1 and actionDigest in ?2 order by createdAt desc",
-                        ApprovalStatus.PENDING, digests).stream().filter(a -> !a.dueToExpire(batch.now()))
-                        .forEach(a -> found.pending.putIfAbsent(a.requesterId + "\n" + a.actionDigest, a));
+                EntityManager em = Panache.getEntityManager();
+                // Changes of earlier writes in this batch reach the database before the plain query reads it.
+                em.flush();
+                em.unwrap(Session.class).doWork(connection -> {
+                    String sql = PENDING.formatted(String.join(",", java.util.Collections.nCopies(digests.size(), "?")));
+                    try (PreparedStatement query = connection.prepareStatement(sql)) {
+                        int i = 1;
+                        for (String digest : digests) {
+                            query.setString(i++, digest);
+                        }
+                        try (ResultSet rs = query.executeQuery()) {
+                            // Newest first, so that of several pending requests for one action the newest is shared.
+                            while (rs.next()) {
+                                Instant expiresAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+                                if (batch.now().isBefore(expiresAt)) {
+                                    found.pending.putIfAbsent(rs.getString(2) + "\n" + rs.getString(3),
+                                            new PendingRef(rs.getString(1), expiresAt));
+                                }
+                            }
+                        }
+                    }
+                });
             }
             return found;
         }
@@ -397,7 +431,7 @@ public class DecisionService {
                     return new LogWrite.Refuse(new Replay(previous, previous.requestHash.equals(draft.requestHash)));
                 }
             }
-            LogWrite.Check check = settle(found, batch.now());
+            LogWrite.Check check = settle(found, batch);
             if (key != null) {
                 LogWrite appended = check instanceof LogWrite.Append append ? append.write() : queued;
                 found.byKey.put(key, (DecisionRecord) appended.rows().get(0));
@@ -405,33 +439,54 @@ public class DecisionService {
             return check;
         }
 
-        private LogWrite.Check settle(Lookups found, Instant at) {
+        private LogWrite.Check settle(Lookups found, LogBatch batch) {
+            Instant at = batch.now();
             if (draft.decision.outcome() != Outcome.REQUIRE_APPROVAL) {
                 return null;
             }
             if (draft.request.approvalId() != null) {
+                TouchedApprovals.in(batch).add(draft.request.approvalId());
                 return new LogWrite.Append(draft.useApproval(draft.request.approvalId(), at));
             }
             String pendingKey = draft.pendingKey();
-            ApprovalRecord shared = found.pending.get(pendingKey);
-            if (shared != null && (shared.status != ApprovalStatus.PENDING || shared.dueToExpire(at))) {
+            PendingRef shared = found.pending.get(pendingKey);
+            if (shared != null && !stillPending(shared, batch, at)) {
                 found.pending.remove(pendingKey);
                 shared = null;
             }
             if (shared != null) {
-                return shared.id.equals(expected) ? null
-                        : new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(shared), null, null));
+                if (shared.id().equals(expected)) {
+                    return null;
+                }
+                ApprovalRecord named = ApprovalRecord.findById(shared.id());
+                return new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(named), null, null));
             }
             if (expected == null) {
-                found.pending.put(pendingKey, (ApprovalRecord) queued.rows().get(1));
+                ApprovalRecord opened = (ApprovalRecord) queued.rows().get(1);
+                found.pending.put(pendingKey, new PendingRef(opened.id, opened.expiresAt));
                 return null;
             }
             // The request it was built against is no longer pending: this decision opens a new one.
             knownPending.remove(pendingKey);
             ApprovalRecord approval = draft.newApproval();
-            found.pending.put(pendingKey, approval);
+            found.pending.put(pendingKey, new PendingRef(approval.id, approval.expiresAt));
             return new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(approval), approval, null));
         }
+    }
+
+    /**
+     * Whether a request read by the batch's plain query is still pending at {@code at}: by its deadline,
+     * and, once a guard of this batch has touched it, by its entity (which may hold unflushed changes).
+     */
+    private static boolean stillPending(PendingRef ref, LogBatch batch, Instant at) {
+        if (!at.isBefore(ref.expiresAt())) {
+            return false;
+        }
+        if (!TouchedApprovals.in(batch).contains(ref.id())) {
+            return true;
+        }
+        ApprovalRecord a = ApprovalRecord.findById(ref.id());
+        return a != null && a.status == ApprovalStatus.PENDING && !a.dueToExpire(at);
     }
 
     /** The stored answer, for its caller or an auditor. */
