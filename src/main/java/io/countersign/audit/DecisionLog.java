@@ -2,6 +2,7 @@ package io.countersign.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,7 +19,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
@@ -172,12 +172,19 @@ public class DecisionLog {
     }
 
     private List<LogResult> append(List<Pending> batch) {
-        ChainHeadRecord head = em.find(ChainHeadRecord.class, ChainHeadRecord.ID, LockModeType.PESSIMISTIC_WRITE);
+        Session session = em.unwrap(Session.class);
+        String[] head = session.doReturningWork(connection -> {
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE");
+                    ResultSet rs = lock.executeQuery()) {
+                return rs.next() ? new String[] { rs.getString(1), rs.getString(2) } : null;
+            }
+        });
         if (head == null) {
             throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
         }
-        long sequence = head.sequence;
-        byte[] previous = HexFormat.of().parseHex(head.hash);
+        long sequence = Long.parseLong(head[0]);
+        byte[] previous = HexFormat.of().parseHex(head[1]);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
@@ -210,8 +217,16 @@ public class DecisionLog {
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
         insert(entries, now);
-        head.sequence = sequence;
-        head.hash = HexFormat.of().formatHex(previous);
+        long last = sequence;
+        String lastHash = HexFormat.of().formatHex(previous);
+        session.doWork(connection -> {
+            try (PreparedStatement move = connection.prepareStatement(
+                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID)) {
+                move.setLong(1, last);
+                move.setString(2, lastHash);
+                move.executeUpdate();
+            }
+        });
         return results;
     }
 
