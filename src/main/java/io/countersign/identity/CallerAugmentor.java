@@ -93,6 +93,7 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
             case APPROVER -> config.roles().approver();
             case AUDITOR -> config.roles().auditor();
             case POLICY_ADMIN -> config.roles().policyAdmin();
+            case SIEM -> config.roles().siem();
         };
         return granting.stream().anyMatch(groups::contains);
     }

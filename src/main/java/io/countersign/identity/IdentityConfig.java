@@ -54,5 +54,8 @@ public interface IdentityConfig {
 
         @WithDefault("policy-admin")
         List<String> policyAdmin();
+
+        @WithDefault("siem")
+        List<String> siem();
     }
 }

@@ -9,7 +9,9 @@ public enum Role {
     /** Reads the decision log and exports evidence. */
     AUDITOR("auditor"),
     /** Reloads the policy. */
-    POLICY_ADMIN("policy-admin");
+    POLICY_ADMIN("policy-admin"),
+    /** Reads the decision log as SIEM events ({@code GET /v1/log/events}), and nothing else. */
+    SIEM("siem");
 
     private final String id;
 

@@ -1,0 +1,10 @@
+-- SIEM push: one row per destination with the last sequence the destination acknowledged (a 2xx answer),
+-- and which instance holds the destination for pushing until when. The pusher moves acked_sequence only
+-- after a 2xx and only from the value it read, so no entry is skipped; deleting a row sends everything again.
+CREATE TABLE siem_destination (
+    name           VARCHAR(200) NOT NULL PRIMARY KEY,
+    acked_sequence BIGINT       NOT NULL,
+    acked_at       TIMESTAMP WITH TIME ZONE,
+    holder         VARCHAR(64),
+    held_until     TIMESTAMP WITH TIME ZONE
+);
