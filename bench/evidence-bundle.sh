@@ -4,6 +4,8 @@
 # period with GET /v1/evidence, then checks the bundle with ./countersign verify-bundle, and prints
 # entries/s for both. Targets (issue 6): export >= 50,000 entries/s, verification >= 100,000 entries/s.
 # Usage: bench/evidence-bundle.sh [N]      (BENCH_PORT, default 18099; BENCH_DIR, default target/bench-evidence)
+# Profile with JFR: BENCH_JAVA_OPTS is added to the service's JVM options, BENCH_VERIFY_OPTS to verify-bundle's,
+# e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=export.jfr,settings=profile
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 N="${1:-1000000}"
@@ -23,7 +25,7 @@ PID=
 stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi; PID=; }
 trap stop EXIT
 start() {
-  java -Xms256m -Xmx256m -XX:+UseG1GC -jar "$APP/quarkus-run.jar" >"$WORK/service.log" 2>&1 &
+  java -Xms256m -Xmx256m -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$WORK/service.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 120); do
     curl -sf "localhost:$PORT/q/health/ready" >/dev/null 2>&1 && return 0
@@ -60,7 +62,7 @@ awk -v n="$ENTRIES" -v t0="$T0" -v t1="$T1" -v size="$SIZE" 'BEGIN {
 
 echo "== verify-bundle"
 T0=$(date +%s.%N)
-COUNTERSIGN_JAVA_OPTS="-Xmx256m -XX:TieredStopAtLevel=4" "$ROOT/countersign" verify-bundle "$WORK/bundle.zip" --public-key "$KEY"
+COUNTERSIGN_JAVA_OPTS="-Xmx256m -XX:TieredStopAtLevel=4 ${BENCH_VERIFY_OPTS:-}" "$ROOT/countersign" verify-bundle "$WORK/bundle.zip" --public-key "$KEY"
 T1=$(date +%s.%N)
 awk -v n="$ENTRIES" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "verification: %d entries in %.1f s = %.0f entries/s (JVM start included; target >= 100000)\n", n, t1-t0, n/(t1-t0) }'

@@ -82,7 +82,12 @@ public class LogReader {
      * {@link #AHEAD} ranges ahead, so memory stays flat; close the stream to stop them.
      */
     public Entries entries(long throughSequence) {
-        return new Entries(throughSequence);
+        return entries(0, throughSequence);
+    }
+
+    /** As {@link #entries(long)}, from the entry after {@code afterSequence}. */
+    public Entries entries(long afterSequence, long throughSequence) {
+        return new Entries(afterSequence, throughSequence);
     }
 
     static final int AHEAD = 4;
@@ -103,8 +108,9 @@ public class LogReader {
         private long nextAfter;
         private Iterator<ChainEntry> page = List.<ChainEntry> of().iterator();
 
-        Entries(long throughSequence) {
+        Entries(long afterSequence, long throughSequence) {
             this.through = throughSequence;
+            this.nextAfter = afterSequence;
             while (ahead.size() < AHEAD && readAhead()) {
                 // fill the window
             }

@@ -46,12 +46,17 @@ public final class CanonicalJson {
     }
 
     public static byte[] sha256Raw(byte[]... parts) {
+        MessageDigest sha = sha256();
+        for (byte[] part : parts) {
+            sha.update(part);
+        }
+        return sha.digest();
+    }
+
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : parts) {
-                sha.update(part);
-            }
-            return sha.digest();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -36,6 +36,7 @@ import io.countersign.audit.ChainEntry;
 import io.countersign.audit.ChainVerifier;
 import io.countersign.audit.Checkpoint;
 import io.countersign.audit.CheckpointSigner;
+import io.countersign.canonical.CanonicalJson;
 import io.countersign.policy.PolicyLoader;
 
 /**
@@ -153,69 +154,27 @@ public final class BundleVerifier {
                 throw new Invalid(INVALID, "extra file: " + name + " is not in the manifest");
             }
         }
-        for (Map.Entry<String, JsonNode> file : listed.entrySet()) {
-            ZipEntry entry = zip.getEntry(file.getKey());
-            if (entry == null) {
-                throw new Invalid(INVALID, "missing file: " + file.getKey() + " is in the manifest but not in the bundle");
+        for (String path : listed.keySet()) {
+            if (zip.getEntry(path) == null) {
+                throw new Invalid(INVALID, "missing file: " + path + " is in the manifest but not in the bundle");
             }
-            MessageDigest sha = BundleZip.sha256();
-            long size = 0;
-            try (InputStream in = zip.getInputStream(entry)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0;) {
-                    sha.update(buffer, 0, n);
-                    size += n;
-                }
-            }
-            String sum = "sha256:" + HexFormat.of().formatHex(sha.digest());
-            if (!sum.equals(file.getValue().path("sha256").asText()) || size != file.getValue().path("size").asLong(-1)) {
-                throw new Invalid(INVALID, "changed file: " + file.getKey() + " does not match its SHA-256 and size in the manifest");
-            }
+        }
+        // The files are hashed on a thread of their own while the chain and the population are checked; a
+        // changed file is still the problem named first, as if the hashes had been checked before.
+        Hashing hashing = new Hashing(zip, listed);
+        List<String> chainReport = new ArrayList<>();
+        Invalid chainProblem = null;
+        try {
+            checkChain(zip, manifest, trusted, chainReport);
+        } catch (Invalid e) {
+            chainProblem = e;
+        } finally {
+            hashing.finish();
         }
         report.add("files: " + listed.size() + " listed, all present, none extra, every hash and size matches");
-
-        // 3. the chain: from the link into the entry before, gap-free, through the checkpoints
-        JsonNode population = manifest.path("population");
-        long previousSequence = population.path("previousSequence").asLong();
-        String previousHash = population.path("previousHash").asText();
-        long first = population.path("firstSequence").asLong();
-        long last = population.path("lastSequence").asLong();
-        if (first != previousSequence + 1) {
-            throw new Invalid(INVALID, "the manifest's population does not start right after the entry it links to");
-        }
-        JsonNode link = JSON.readTree(read(zip, required(zip, BundleLayout.LINK)));
-        if (link.path("sequence").asLong(-1) != previousSequence || !previousHash.equals(link.path("hash").asText())) {
-            throw new Invalid(INVALID, BundleLayout.LINK + " names another entry than the manifest");
-        }
-        Map<Long, Checkpoint> pinned = checkpoints(zip, trusted, previousSequence, previousHash, first, last);
-
-        try (InputStream log = new BufferedInputStream(zip.getInputStream(required(zip, BundleLayout.LOG)), 1 << 16);
-                Comparing decisions = new Comparing(BundleLayout.DECISIONS, reader(zip, BundleLayout.DECISIONS));
-                Comparing approvals = new Comparing(BundleLayout.APPROVALS, reader(zip, BundleLayout.APPROVALS))) {
-            Population rebuilt = new Population(decisions, approvals);
-            Lines lines = new Lines(log, rebuilt);
-            ChainVerifier.Result chain = ChainVerifier.verify(lines, first, hash(previousHash), pinned);
-            if (!chain.valid()) {
-                throw new Invalid(INVALID, "log.jsonl: " + chain.problem());
-            }
-            if (lines.hasNext()) {
-                throw new Invalid(INVALID, "log.jsonl: entries after the chain breaks");
-            }
-            if (chain.entriesChecked() != population.path("entries").asLong(-1) || (last >= first && chain.headSequence() != last)) {
-                throw new Invalid(INVALID, "log.jsonl: holds " + chain.entriesChecked() + " entries ending at "
-                        + chain.headSequence() + ", the manifest says " + population.path("entries").asLong() + " from "
-                        + first + " to " + last + ": entries were removed or added");
-            }
-            if (!chain.headHash().equals(population.path("lastHash").asText())) {
-                throw new Invalid(INVALID, "log.jsonl: the last entry's hash is not the manifest's lastHash");
-            }
-            report.add("chain: " + chain.entriesChecked() + " entries" + (chain.entriesChecked() == 0 ? " (the period is empty)"
-                    : ", sequence " + first + " to " + last) + ", gap-free, linked to entry " + previousSequence + ", "
-                    + pinned.size() + " checkpoint(s) on the chain");
-            rebuilt.finish();
-            decisions.end();
-            approvals.end();
-            report.add("population: decisions.csv and approvals.csv agree with log.jsonl");
+        report.addAll(chainReport);
+        if (chainProblem != null) {
+            throw chainProblem;
         }
 
         // 4. the policy files hash to the versions they claim
@@ -242,9 +201,69 @@ public final class BundleVerifier {
         report.add("policy: " + checkedVersions + " version(s) recomputed from their files");
     }
 
+    /** 3. The chain: from the link into the entry before, gap-free, through the checkpoints; and the population. */
+    private void checkChain(ZipFile zip, JsonNode manifest, Set<String> trusted, List<String> out) throws IOException {
+        JsonNode population = manifest.path("population");
+        long previousSequence = population.path("previousSequence").asLong();
+        String previousHash = population.path("previousHash").asText();
+        long first = population.path("firstSequence").asLong();
+        long last = population.path("lastSequence").asLong();
+        if (first != previousSequence + 1) {
+            throw new Invalid(INVALID, "the manifest's population does not start right after the entry it links to");
+        }
+        JsonNode link = JSON.readTree(read(zip, required(zip, BundleLayout.LINK)));
+        if (link.path("sequence").asLong(-1) != previousSequence || !previousHash.equals(link.path("hash").asText())) {
+            throw new Invalid(INVALID, BundleLayout.LINK + " names another entry than the manifest");
+        }
+        Map<Long, Checkpoint> pinned = checkpoints(zip, trusted, previousSequence, previousHash, first, last, out);
+
+        // log.jsonl is read and parsed on a thread of its own while this one checks the chain and the population.
+        try (InputStream log = new BufferedInputStream(zip.getInputStream(required(zip, BundleLayout.LOG)), 1 << 16);
+                Ahead<Line> parsed = new Ahead<>("countersign-bundle-parser", new Lines(log));
+                Comparing decisions = new Comparing(BundleLayout.DECISIONS, reader(zip, BundleLayout.DECISIONS));
+                Comparing approvals = new Comparing(BundleLayout.APPROVALS, reader(zip, BundleLayout.APPROVALS))) {
+            Population rebuilt = new Population(decisions, approvals);
+            Iterator<ChainEntry> entries = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return parsed.hasNext();
+                }
+
+                @Override
+                public ChainEntry next() {
+                    Line line = parsed.next();
+                    rebuilt.add(line.entry().sequence(), line.body());
+                    return line.entry();
+                }
+            };
+            ChainVerifier.Result chain = ChainVerifier.verify(entries, first, hash(previousHash), pinned);
+            if (!chain.valid()) {
+                throw new Invalid(INVALID, "log.jsonl: " + chain.problem());
+            }
+            if (entries.hasNext()) {
+                throw new Invalid(INVALID, "log.jsonl: entries after the chain breaks");
+            }
+            if (chain.entriesChecked() != population.path("entries").asLong(-1) || (last >= first && chain.headSequence() != last)) {
+                throw new Invalid(INVALID, "log.jsonl: holds " + chain.entriesChecked() + " entries ending at "
+                        + chain.headSequence() + ", the manifest says " + population.path("entries").asLong() + " from "
+                        + first + " to " + last + ": entries were removed or added");
+            }
+            if (!chain.headHash().equals(population.path("lastHash").asText())) {
+                throw new Invalid(INVALID, "log.jsonl: the last entry's hash is not the manifest's lastHash");
+            }
+            out.add("chain: " + chain.entriesChecked() + " entries" + (chain.entriesChecked() == 0 ? " (the period is empty)"
+                    : ", sequence " + first + " to " + last) + ", gap-free, linked to entry " + previousSequence + ", "
+                    + pinned.size() + " checkpoint(s) on the chain");
+            rebuilt.finish();
+            decisions.end();
+            approvals.end();
+            out.add("population: decisions.csv and approvals.csv agree with log.jsonl");
+        }
+    }
+
     /** Checkpoint signatures, and those on the population (or at the link) against the chain. */
     private Map<Long, Checkpoint> checkpoints(ZipFile zip, Set<String> trusted, long previousSequence,
-            String previousHash, long first, long last) throws IOException {
+            String previousHash, long first, long last, List<String> out) throws IOException {
         Map<Long, Checkpoint> pinned = new HashMap<>();
         int outside = 0;
         try (BufferedReader in = new BufferedReader(reader(zip, BundleLayout.CHECKPOINTS))) {
@@ -275,27 +294,29 @@ public final class BundleVerifier {
                 }
             }
         }
-        report.add("checkpoints: " + (pinned.size() + outside) + " signature(s) verified, " + outside
+        out.add("checkpoints: " + (pinned.size() + outside) + " signature(s) verified, " + outside
                 + " outside the population (signature only)");
         Map<Long, Checkpoint> onChain = new HashMap<>(pinned);
         onChain.remove(previousSequence);
         return onChain;
     }
 
-    /** The lines of log.jsonl as chain entries; each is also handed to the population being rebuilt. */
-    private static final class Lines implements Iterator<ChainEntry> {
+    /** A line of log.jsonl: the chain entry and its parsed body. */
+    private record Line(ChainEntry entry, JsonNode body) {
+    }
+
+    /** The lines of log.jsonl as chain entries with their bodies parsed; a line that is not one stops with its number. */
+    private static final class Lines implements Iterator<Line> {
         private final InputStream in;
-        private final Population population;
         private final byte[] chunk = new byte[1 << 16];
         private int position;
         private int filled;
         private byte[] buffer = new byte[8192];
-        private ChainEntry next;
+        private Line next;
         private long line;
 
-        Lines(InputStream in, Population population) {
+        Lines(InputStream in) {
             this.in = in;
-            this.population = population;
         }
 
         @Override
@@ -307,16 +328,16 @@ public final class BundleVerifier {
         }
 
         @Override
-        public ChainEntry next() {
+        public Line next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            ChainEntry entry = next;
+            Line entry = next;
             next = null;
             return entry;
         }
 
-        private ChainEntry read() {
+        private Line read() {
             try {
                 int length = 0;
                 while (true) {
@@ -360,8 +381,7 @@ public final class BundleVerifier {
                 } catch (IOException e) {
                     throw new Invalid(INVALID, "log.jsonl line " + line + ": the body is not JSON");
                 }
-                population.add(entry.sequence(), body);
-                return entry;
+                return new Line(entry, body);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -436,6 +456,62 @@ public final class BundleVerifier {
         @Override
         public void close() throws IOException {
             actual.close();
+        }
+    }
+
+    /** Every listed file's SHA-256 and size checked against the manifest, on a thread of its own. */
+    private static final class Hashing {
+        private final Thread thread;
+        private volatile String problem;
+        private volatile IOException failure;
+
+        Hashing(ZipFile zip, Map<String, JsonNode> listed) {
+            thread = new Thread(() -> {
+                try {
+                    for (Map.Entry<String, JsonNode> file : listed.entrySet()) {
+                        if (!matches(zip, zip.getEntry(file.getKey()), file.getValue())) {
+                            problem = "changed file: " + file.getKey() + " does not match its SHA-256 and size in the manifest";
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                } catch (UncheckedIOException e) {
+                    failure = e.getCause();
+                }
+            }, "countersign-bundle-hashing");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static boolean matches(ZipFile zip, ZipEntry entry, JsonNode listed) throws IOException {
+            MessageDigest sha = CanonicalJson.sha256();
+            long size = 0;
+            try (InputStream in = zip.getInputStream(entry)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0;) {
+                    sha.update(buffer, 0, n);
+                    size += n;
+                }
+            }
+            String sum = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            return sum.equals(listed.path("sha256").asText()) && size == listed.path("size").asLong(-1);
+        }
+
+        /** Waits for the hashes; a changed file is the problem to name. */
+        void finish() throws IOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while hashing the bundle's files", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            if (problem != null) {
+                throw new Invalid(INVALID, problem);
+            }
         }
     }
 

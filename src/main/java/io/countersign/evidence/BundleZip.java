@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+
+import io.countersign.canonical.CanonicalJson;
 
 /**
  * A bundle as it is written: ZIP entries one after another, each hashed (SHA-256) and counted while it
@@ -50,7 +51,7 @@ final class BundleZip implements AutoCloseable {
         }
         current = path;
         size = 0;
-        digest = sha256();
+        digest = CanonicalJson.sha256();
         zip.putNextEntry(new ZipEntry(path));
         return new DigestOutputStream(new OutputStream() {
             @Override
@@ -103,13 +104,5 @@ final class BundleZip implements AutoCloseable {
     public void close() throws IOException {
         zip.finish();
         zip.flush();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.countersign.evidence;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.countersign.audit.ChainEntry;
 import io.countersign.audit.CheckpointService;
 import io.countersign.audit.HashChain;
 import io.countersign.audit.LogConfig;
@@ -51,7 +54,6 @@ import io.countersign.policyservice.PolicyService;
  */
 @ApplicationScoped
 public class EvidenceService {
-    private static final int PAGE = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -134,52 +136,57 @@ public class EvidenceService {
         scan.previousHash = start - 1 == head.sequence() ? head.hash() : null;
         boolean started = false;
         byte[] previous = null;
+        byte[] last = null;
         HexFormat hex = HexFormat.of();
-        long after = start - 1;
-        scanning: while (after < head.sequence()) {
-            List<LogReader.StoredEntry> page = reader.page(after, head.sequence(), PAGE);
-            if (page.isEmpty()) {
-                break;
-            }
-            for (LogReader.StoredEntry e : page) {
-                after = e.sequence();
-                byte[] body = e.body().getBytes(StandardCharsets.UTF_8);
-                JsonNode parsed = JSON.readTree(body);
-                Instant recordedAt = Population.instant(Population.text(parsed, "recordedAt"));
+        // The log is read two pages ahead on one thread, parsed on another, while this one hashes, compresses
+        // and tabulates: the three take similar time per entry.
+        try (LogReader.Entries stored = reader.entries(start - 1, head.sequence());
+                Ahead<Parsed> entries = Ahead.map("countersign-evidence-parser", stored, Parsed::of);
+                OutputStream lines = new BufferedOutputStream(log, 1 << 16) {
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                }) {
+            while (entries.hasNext()) {
+                Parsed p = entries.next();
+                ChainEntry e = p.entry();
+                Instant recordedAt = Population.instant(Population.text(p.body(), "recordedAt"));
                 if (!started) {
                     if (scan.previousHash == null) {
-                        scan.previousHash = e.prevHash();
+                        scan.previousHash = hex.formatHex(e.previousHash());
                     }
                     if (recordedAt != null && recordedAt.isBefore(query.from())) {
                         scan.previousSequence = e.sequence();
-                        scan.previousHash = e.hash();
+                        scan.previousHash = hex.formatHex(e.hash());
                         continue;
                     }
                     started = true;
                     scan.firstSequence = e.sequence();
-                    previous = hex.parseHex(e.prevHash());
-                    if (!e.prevHash().equals(scan.previousHash) && scan.chainProblem == null) {
+                    previous = e.previousHash();
+                    if (!hex.formatHex(e.previousHash()).equals(scan.previousHash) && scan.chainProblem == null) {
                         scan.chainProblem = "entry " + e.sequence() + " does not link to the entry before it";
                     }
                 }
                 if (recordedAt == null || !recordedAt.isBefore(query.to())) {
-                    break scanning;
+                    break;
                 }
-                byte[] hash = hex.parseHex(e.hash());
                 if (scan.chainProblem == null) {
-                    if (!Arrays.equals(previous, hex.parseHex(e.prevHash()))) {
+                    if (!Arrays.equals(previous, e.previousHash())) {
                         scan.chainProblem = "entry " + e.sequence() + " does not link to the entry before it";
-                    } else if (!Arrays.equals(hash, HashChain.link(previous, body))) {
+                    } else if (!Arrays.equals(e.hash(), HashChain.link(previous, e.canonical()))) {
                         scan.chainProblem = "entry " + e.sequence() + " was changed: its hash does not match its content";
                     }
                 }
-                log.write(LogLine.format(e.sequence(), e.prevHash(), e.hash(), body));
-                log.write('\n');
-                population.add(e.sequence(), parsed);
+                lines.write(LogLine.format(e.sequence(), e.previousHash(), e.hash(), e.canonical()));
+                population.add(e.sequence(), p.body());
                 scan.lastSequence = e.sequence();
-                scan.lastHash = e.hash();
-                previous = hash;
+                last = e.hash();
+                previous = e.hash();
             }
+        }
+        if (last != null) {
+            scan.lastHash = hex.formatHex(last);
         }
         if (!started || scan.lastHash == null) {
             if (scan.previousHash == null) {
@@ -190,6 +197,17 @@ public class EvidenceService {
             scan.lastHash = scan.previousHash;
         }
         return scan;
+    }
+
+    /** A stored entry with its body parsed. */
+    record Parsed(ChainEntry entry, JsonNode body) {
+        static Parsed of(ChainEntry entry) {
+            try {
+                return new Parsed(entry, JSON.readTree(entry.canonical()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("log entry " + entry.sequence() + " is not JSON: " + e.getMessage(), e);
+            }
+        }
     }
 
     private Scan scan(Plan plan, OutputStream log, Population population) throws IOException {

@@ -22,20 +22,21 @@ final class LogLine {
     private LogLine() {
     }
 
-    /** The line, without its trailing newline. */
-    static byte[] format(long sequence, String prevHashHex, String hashHex, byte[] body) {
+    /** The line with its trailing newline; the hashes are raw (32 bytes) and written as lower-case hex. */
+    static byte[] format(long sequence, byte[] prevHash, byte[] hash, byte[] body) {
         byte[] number = Long.toString(sequence).getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[SEQUENCE.length + number.length + PREV.length + HEX + HASH.length + HEX + BODY.length
-                + body.length + 1];
+                + body.length + 2];
         int at = put(out, 0, SEQUENCE);
         at = put(out, at, number);
         at = put(out, at, PREV);
-        at = put(out, at, prevHashHex.getBytes(StandardCharsets.US_ASCII));
+        at = hex(out, at, prevHash);
         at = put(out, at, HASH);
-        at = put(out, at, hashHex.getBytes(StandardCharsets.US_ASCII));
+        at = hex(out, at, hash);
         at = put(out, at, BODY);
         at = put(out, at, body);
-        out[at] = '}';
+        out[at++] = '}';
+        out[at] = '\n';
         return out;
     }
 
@@ -92,6 +93,19 @@ final class LogLine {
             }
         }
         return true;
+    }
+
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private static int hex(byte[] out, int at, byte[] hash) {
+        if (hash.length * 2 != HEX) {
+            throw new IllegalArgumentException("a hash is " + hash.length + " bytes, not 32");
+        }
+        for (byte b : hash) {
+            out[at++] = DIGITS[(b >> 4) & 0xf];
+            out[at++] = DIGITS[b & 0xf];
+        }
+        return at;
     }
 
     private static int put(byte[] out, int at, byte[] part) {
