@@ -5,17 +5,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import javax.sql.DataSource;
 
@@ -27,7 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class LogReader {
-    static final int PAGE = 2_000;
+    static final int PAGE = 5_000;
 
     /** A stored entry as text, for paging out. */
     public record StoredEntry(long sequence, String body, String prevHash, String hash) {
@@ -77,9 +73,9 @@ public class LogReader {
     }
 
     /**
-     * Every entry from the first through {@code throughSequence}, in order. Reader threads fetch and
-     * decode the next sequence ranges in parallel while the caller works on the current one, at most
-     * {@link #AHEAD} ranges ahead, so memory stays flat; close the stream to stop them.
+     * Every entry from the first through {@code throughSequence}, in order. A reader thread fetches and
+     * decodes the next pages while the caller works on the current one, at most {@link #AHEAD} pages
+     * ahead, so memory stays flat; close the stream to stop it early.
      */
     public Entries entries(long throughSequence) {
         return entries(0, throughSequence);
@@ -90,72 +86,77 @@ public class LogReader {
         return new Entries(afterSequence, throughSequence);
     }
 
-    static final int AHEAD = 4;
-    static final int READERS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    static final int AHEAD = 2;
 
-    /**
-     * The entries as they are read. Ranges are cut by sequence number, so a missing or extra row shows up
-     * to the verifier as a gap or a repeat, exactly as with one reader; failures surface from {@link #hasNext}.
-     */
+    /** The entries as they are read; failures of the reader thread surface from {@link #hasNext}. */
     public final class Entries implements Iterator<ChainEntry>, AutoCloseable {
-        private final ExecutorService readers = Executors.newFixedThreadPool(READERS, r -> {
-            Thread thread = new Thread(r, "countersign-log-reader");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private final Deque<Future<List<ChainEntry>>> ahead = new ArrayDeque<>();
-        private final long through;
-        private long nextAfter;
+        private static final List<ChainEntry> END = List.of();
+        private final BlockingQueue<List<ChainEntry>> pages = new ArrayBlockingQueue<>(AHEAD);
+        private final Thread reader;
+        private volatile boolean closed;
+        private volatile RuntimeException failure;
         private Iterator<ChainEntry> page = List.<ChainEntry> of().iterator();
+        private boolean ended;
 
         Entries(long afterSequence, long throughSequence) {
-            this.through = throughSequence;
-            this.nextAfter = afterSequence;
-            while (ahead.size() < AHEAD && readAhead()) {
-                // fill the window
-            }
+            reader = new Thread(() -> read(afterSequence, throughSequence), "countersign-log-reader");
+            reader.setDaemon(true);
+            reader.start();
         }
 
-        private boolean readAhead() {
-            if (nextAfter >= through) {
-                return false;
+        private void read(long afterSequence, long throughSequence) {
+            try {
+                long after = afterSequence;
+                while (!closed) {
+                    List<StoredEntry> stored = page(after, throughSequence, PAGE);
+                    List<ChainEntry> decoded = new ArrayList<>(stored.size());
+                    HexFormat hex = HexFormat.of();
+                    for (StoredEntry e : stored) {
+                        decoded.add(new ChainEntry(e.sequence(), e.body().getBytes(StandardCharsets.UTF_8),
+                                hex.parseHex(e.prevHash()), hex.parseHex(e.hash())));
+                    }
+                    if (!decoded.isEmpty()) {
+                        pages.put(decoded);
+                        after = decoded.get(decoded.size() - 1).sequence();
+                    }
+                    if (stored.size() < PAGE) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                if (!closed) {
+                    try {
+                        pages.put(END);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-            long after = nextAfter;
-            long upTo = Math.min(through, after + PAGE);
-            nextAfter = upTo;
-            ahead.add(readers.submit(() -> decode(page(after, upTo, PAGE))));
-            return true;
-        }
-
-        private List<ChainEntry> decode(List<StoredEntry> stored) {
-            List<ChainEntry> decoded = new ArrayList<>(stored.size());
-            HexFormat hex = HexFormat.of();
-            for (StoredEntry e : stored) {
-                decoded.add(new ChainEntry(e.sequence(), e.body().getBytes(StandardCharsets.UTF_8),
-                        hex.parseHex(e.prevHash()), hex.parseHex(e.hash())));
-            }
-            return decoded;
         }
 
         @Override
         public boolean hasNext() {
-            while (!page.hasNext()) {
-                Future<List<ChainEntry>> next = ahead.poll();
-                if (next == null) {
-                    return false;
-                }
+            while (!page.hasNext() && !ended) {
+                List<ChainEntry> next;
                 try {
-                    page = next.get().iterator();
+                    next = pages.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new LogUnavailableException("interrupted while reading the log", e);
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r
-                            : new LogUnavailableException("cannot read the log: " + e.getCause(), e.getCause());
                 }
-                readAhead();
+                if (next == END) {
+                    ended = true;
+                    if (failure != null) {
+                        throw failure;
+                    }
+                }
+                page = next.iterator();
             }
-            return true;
+            return page.hasNext();
         }
 
         @Override
@@ -168,7 +169,8 @@ public class LogReader {
 
         @Override
         public void close() {
-            readers.shutdownNow();
+            closed = true;
+            reader.interrupt();
         }
     }
 }
