@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Function;
 
 /**
  * Runs the work of a source iterator on a thread of its own, a few batches ahead of the caller, so that reading
- * and parsing the population overlap with hashing, compressing and tabulating it. Memory stays flat: at most
+ * and parsing a bundle's log.jsonl overlap with checking the chain and the population. Memory stays flat: at most
  * {@link #AHEAD} batches of {@link #BATCH} items wait. A failure of the source reaches the caller at the place
  * in the sequence where it happened, never as an early end.
  */
@@ -33,21 +32,6 @@ final class Ahead<T> implements Iterator<T>, AutoCloseable {
         worker = new Thread(() -> run(source), name);
         worker.setDaemon(true);
         worker.start();
-    }
-
-    /** {@code source} with {@code work} applied to each item on the worker thread. */
-    static <S, T> Ahead<T> map(String name, Iterator<S> source, Function<S, T> work) {
-        return new Ahead<>(name, new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
-            }
-
-            @Override
-            public T next() {
-                return work.apply(source.next());
-            }
-        });
     }
 
     private void run(Iterator<T> source) {

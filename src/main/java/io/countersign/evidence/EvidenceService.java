@@ -138,10 +138,10 @@ public class EvidenceService {
         byte[] previous = null;
         byte[] last = null;
         HexFormat hex = HexFormat.of();
-        // The log is read two pages ahead on one thread, parsed on another, while this one hashes, compresses
-        // and tabulates: the three take similar time per entry.
-        try (LogReader.Entries stored = reader.entries(start - 1, head.sequence());
-                Ahead<Parsed> entries = Ahead.map("countersign-evidence-parser", stored, Parsed::of);
+        // The log is read two pages ahead on a thread of its own while this one parses, hashes, compresses and
+        // tabulates. (Parsing on a third thread cost more CPU than it saved: the queued trees outlived the young
+        // generation.)
+        try (LogReader.Entries entries = reader.entries(start - 1, head.sequence());
                 OutputStream lines = new BufferedOutputStream(log, 1 << 16) {
                     @Override
                     public void close() throws IOException {
@@ -149,7 +149,7 @@ public class EvidenceService {
                     }
                 }) {
             while (entries.hasNext()) {
-                Parsed p = entries.next();
+                Parsed p = Parsed.of(entries.next());
                 ChainEntry e = p.entry();
                 Instant recordedAt = Population.instant(Population.text(p.body(), "recordedAt"));
                 if (!started) {
