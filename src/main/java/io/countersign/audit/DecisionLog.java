@@ -173,23 +173,24 @@ public class DecisionLog {
 
     private List<LogResult> append(List<Pending> batch) {
         Session session = em.unwrap(Session.class);
-        String[] head = session.doReturningWork(connection -> {
+        LogReader.Head head = session.doReturningWork(connection -> {
             try (PreparedStatement lock = connection.prepareStatement(
                     "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE");
                     ResultSet rs = lock.executeQuery()) {
-                return rs.next() ? new String[] { rs.getString(1), rs.getString(2) } : null;
+                return rs.next() ? new LogReader.Head(rs.getLong(1), rs.getString(2)) : null;
             }
         });
         if (head == null) {
             throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
         }
-        long sequence = Long.parseLong(head[0]);
-        byte[] previous = HexFormat.of().parseHex(head[1]);
+        long sequence = head.sequence();
+        String previousHex = head.hash();
+        byte[] previous = HexFormat.of().parseHex(previousHex);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
         LogBatch context = new LogBatch(now, batch.stream().map(Pending::write).toList());
-        List<Object[]> entries = new ArrayList<>(batch.size());
+        List<Entry> entries = new ArrayList<>(batch.size());
         // Each write's rows are persisted as it is appended, so that a later guard in the batch sees them;
         // they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
         for (Pending pending : batch) {
@@ -205,8 +206,8 @@ public class DecisionLog {
             sequence++;
             byte[] body = write.stamped(recordedAt, sequence);
             byte[] hash = HashChain.link(previous, body);
-            entries.add(new Object[] { sequence, write.kind(), new String(body, StandardCharsets.UTF_8),
-                    HexFormat.of().formatHex(previous), HexFormat.of().formatHex(hash) });
+            String hashHex = HexFormat.of().formatHex(hash);
+            entries.add(new Entry(sequence, write.kind(), new String(body, StandardCharsets.UTF_8), previousHex, hashHex));
             for (Object row : write.rows()) {
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
@@ -214,41 +215,45 @@ public class DecisionLog {
                 em.persist(row);
             }
             previous = hash;
+            previousHex = hashHex;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
-        insert(entries, now);
-        long last = sequence;
-        String lastHash = HexFormat.of().formatHex(previous);
-        session.doWork(connection -> {
-            try (PreparedStatement move = connection.prepareStatement(
-                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID)) {
-                move.setLong(1, last);
-                move.setString(2, lastHash);
-                move.executeUpdate();
-            }
-        });
+        if (!entries.isEmpty()) {
+            write(session, entries, now);
+        }
         return results;
     }
 
-    /** The entries in one JDBC batch on the transaction's connection: no entity is needed for a row written once. */
-    private void insert(List<Object[]> entries, Instant recordedAt) {
-        if (entries.isEmpty()) {
-            return;
-        }
+    /** One log_entry row as the writer inserts it; hashes are lower-case hex. */
+    private record Entry(long sequence, String kind, String body, String prevHash, String hash) {
+    }
+
+    /**
+     * Inserts the entries in one JDBC batch on the transaction's connection (no entity is needed for a
+     * row written once) and moves the chain head to the last of them.
+     */
+    private static void write(Session session, List<Entry> entries, Instant recordedAt) {
         OffsetDateTime at = recordedAt.atOffset(ZoneOffset.UTC);
-        em.unwrap(Session.class).doWork(connection -> {
+        Entry last = entries.get(entries.size() - 1);
+        session.doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Object[] entry : entries) {
-                    insert.setLong(1, (Long) entry[0]);
+                for (Entry entry : entries) {
+                    insert.setLong(1, entry.sequence());
                     insert.setObject(2, at);
-                    insert.setString(3, (String) entry[1]);
-                    insert.setString(4, (String) entry[2]);
-                    insert.setString(5, (String) entry[3]);
-                    insert.setString(6, (String) entry[4]);
+                    insert.setString(3, entry.kind());
+                    insert.setString(4, entry.body());
+                    insert.setString(5, entry.prevHash());
+                    insert.setString(6, entry.hash());
                     insert.addBatch();
                 }
                 insert.executeBatch();
+            }
+            try (PreparedStatement move = connection.prepareStatement(
+                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID)) {
+                move.setLong(1, last.sequence());
+                move.setString(2, last.hash());
+                move.executeUpdate();
             }
         });
     }
