@@ -133,13 +133,15 @@ public class DecisionService {
         List<ReasonView> reasons = reasons(decision.reasons());
         LogWrite queued;
         String expected = null;
-        if (decision.outcome() != Outcome.REQUIRE_APPROVAL) {
+        if (decision.outcome() != Outcome.REQUIRE_APPROVAL || request.approvalId() != null) {
+            // A presented approval is settled under the chain lock, where the guard always puts the
+            // entry of its use in place of this one: no request is opened for it here.
             queued = draft.write(decision.outcome(), reasons, null, null, null);
         } else {
             // Asked again for an action already waiting for approval: built against that request, which
             // the guard confirms under the chain lock (or the entry is rebuilt there).
             Known known = knownPending.get(draft.pendingKey());
-            if (request.approvalId() == null && known != null && draft.now.isBefore(known.expiresAt())) {
+            if (known != null && draft.now.isBefore(known.expiresAt())) {
                 queued = draft.write(Outcome.REQUIRE_APPROVAL, reasons, known.view(), null, null);
                 expected = known.view().id();
             } else {
