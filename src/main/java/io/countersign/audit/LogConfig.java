@@ -15,8 +15,11 @@ public interface LogConfig {
     @WithDefault("256")
     int maxBatch();
 
-    /** Entries that may wait for the writer; beyond that callers get 503 at once. */
-    @WithDefault("8192")
+    /**
+     * Entries that may wait for the writer; beyond that callers get 503 at once. Eight full batches: a
+     * few milliseconds of work for a healthy writer, and a bound on the memory waiting entries hold.
+     */
+    @WithDefault("2048")
     int queueCapacity();
 
     /** How long a caller waits for its entry to be committed before it gets 503. */

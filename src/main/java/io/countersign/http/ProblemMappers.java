@@ -18,6 +18,9 @@ public class ProblemMappers {
         Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
         if (problem.status() == 401) {
             response.header("WWW-Authenticate", "Bearer");
+        } else if (problem.status() == 503) {
+            // Overload or an outage: a well-behaved client backs off rather than retrying at once.
+            response.header("Retry-After", "1");
         }
         return response.build();
     }
