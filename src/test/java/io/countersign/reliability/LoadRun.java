@@ -22,10 +22,12 @@ final class LoadRun {
     private static final Duration ANSWERS_WITHIN = Duration.ofSeconds(30);
 
     /**
-     * What the agents saw: the decisions answered 200 (id to outcome), the count of every other status,
-     * and the requests nothing answered (the connection failed or broke).
+     * What the agents saw: the decisions answered 200 (id to outcome), the count of every other status
+     * and of every problem code, and the requests nothing answered (the connection failed or broke); of
+     * the 429 and 503 answers, how many lacked a {@code Retry-After} and how long the slowest took.
      */
-    record Result(Map<String, String> acked, Map<Integer, Integer> refused, int unanswered) {
+    record Result(Map<String, String> acked, Map<Integer, Integer> refused, int unanswered, Map<String, Integer> codes,
+            int withoutRetryAfter, Duration slowestRefusal) {
         int attempts() {
             return acked.size() + refused.values().stream().mapToInt(Integer::intValue).sum() + unanswered;
         }
@@ -34,6 +36,9 @@ final class LoadRun {
     private final Map<String, String> acked = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> refused = new ConcurrentHashMap<>();
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
+    private final AtomicInteger withoutRetryAfter = new AtomicInteger();
+    private final AtomicLong slowestRefusal = new AtomicLong();
     private final AtomicLong counter = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private final long started = System.nanoTime();
@@ -42,11 +47,19 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    /** Starts {@code agents} threads posting to {@code service}. */
+    /** Starts {@code agents} threads posting to {@code service} as its agent, back to back. */
     static LoadRun start(ServiceProcess service, int agents) {
+        return start(service, agents, null, Duration.ZERO);
+    }
+
+    /**
+     * Starts {@code agents} threads posting to {@code service} with {@code token} (null: as its agent),
+     * each pausing {@code between} after every answer.
+     */
+    static LoadRun start(ServiceProcess service, int agents, String token, Duration between) {
         LoadRun run = new LoadRun();
         for (int i = 0; i < agents; i++) {
-            Thread thread = new Thread(() -> run.agent(service), "load-" + service + "-" + i);
+            Thread thread = new Thread(() -> run.agent(service, token, between), "load-" + service + "-" + i);
             thread.setDaemon(true);
             run.threads.add(thread);
         }
@@ -69,6 +82,16 @@ final class LoadRun {
         }
     }
 
+    /** Decisions answered 200 so far. */
+    int ackedSoFar() {
+        return acked.size();
+    }
+
+    /** Answers other than 200 so far. */
+    int refusedSoFar() {
+        return refused.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     /** Stops the agents, letting each finish (or lose) the request it has in flight. */
     Result stop() throws InterruptedException {
         stopping = true;
@@ -80,14 +103,19 @@ final class LoadRun {
         }
         Map<Integer, Integer> statuses = new TreeMap<>();
         refused.forEach((status, n) -> statuses.put(status, n.get()));
-        return new Result(Map.copyOf(acked), statuses, unanswered.get());
+        Map<String, Integer> codeCounts = new TreeMap<>();
+        codes.forEach((code, n) -> codeCounts.put(code, n.get()));
+        return new Result(Map.copyOf(acked), statuses, unanswered.get(), codeCounts, withoutRetryAfter.get(),
+                Duration.ofNanos(slowestRefusal.get()));
     }
 
-    private void agent(ServiceProcess service) {
+    private void agent(ServiceProcess service, String token, Duration between) {
         while (!stopping) {
             ServiceProcess.Answer answer;
+            long asked = System.nanoTime();
             try {
-                answer = service.decide(body(counter.incrementAndGet()));
+                String body = request(counter.incrementAndGet());
+                answer = token == null ? service.decide(body) : service.post("/v1/decisions", token, body);
             } catch (IOException e) {
                 // The service is gone (or the connection broke): this agent has nothing more to say to it.
                 unanswered.incrementAndGet();
@@ -97,12 +125,22 @@ final class LoadRun {
                 acked.put(answer.body().path("decisionId").asText(), answer.body().path("outcome").asText());
             } else {
                 refused.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
+                codes.computeIfAbsent(String.valueOf(answer.code()), c -> new AtomicInteger()).incrementAndGet();
+                if (answer.status() == 429 || answer.status() == 503) {
+                    slowestRefusal.accumulateAndGet(System.nanoTime() - asked, Math::max);
+                    if (answer.retryAfter() == null) {
+                        withoutRetryAfter.incrementAndGet();
+                    }
+                }
+            }
+            if (!between.isZero()) {
+                ServiceProcess.pause(between);
             }
         }
     }
 
     /** A request that differs a little each time, so decisions go different ways and carry different rows. */
-    private static String body(long n) {
+    static String request(long n) {
         return """
                 {"action": "aws.s3.export",
                  "resource": {"type": "s3-bucket", "id": "customer-data-%d", "environment": "%s",

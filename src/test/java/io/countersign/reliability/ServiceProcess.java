@@ -38,14 +38,17 @@ final class ServiceProcess implements AutoCloseable {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** An HTTP answer: its status, media type and parsed JSON body. */
-    record Answer(int status, String contentType, JsonNode body) {
+    record Answer(int status, String contentType, JsonNode body, String retryAfter) {
         String code() {
             return body.path("code").asText(null);
         }
     }
 
-    /** A log entry as paged out of {@code GET /v1/log}; the decision's fields are null for other kinds. */
-    record LogEntry(long sequence, String kind, String decisionId, String outcome, String caller) {
+    /**
+     * A log entry as paged out of {@code GET /v1/log}: the decision's fields are null for other kinds;
+     * {@code entry} is the entry's body as logged.
+     */
+    record LogEntry(long sequence, String kind, String decisionId, String outcome, String caller, JsonNode entry) {
     }
 
     /** {@code GET /v1/log/verify}. */
@@ -57,6 +60,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> settings;
     private final int port;
+    private final LocalTokens tokens;
     private final String agentToken;
     private final String auditorToken;
     private final HttpClient http;
@@ -69,9 +73,9 @@ final class ServiceProcess implements AutoCloseable {
         this.settings = Map.copyOf(settings);
         this.port = freePort();
         // Minting first creates the token key, so the service finds and verifies against the same one.
-        LocalTokens tokens = new LocalTokens(LocalTokens.key(dataDir), "urn:countersign:local", "countersign");
-        this.agentToken = tokens.mint(agent(), "agent", List.of("agent"), Duration.ofHours(1));
-        this.auditorToken = tokens.mint("audrey@example.com", "human", List.of("auditor"), Duration.ofHours(1));
+        this.tokens = new LocalTokens(LocalTokens.key(dataDir), "urn:countersign:local", "countersign");
+        this.agentToken = token(agent(), "agent", "agent");
+        this.auditorToken = token("audrey@example.com", "human", "auditor");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
     }
@@ -153,6 +157,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A token for this service, valid for an hour, signed with its local key. */
+    String token(String subject, String type, String... groups) {
+        return tokens.mint(subject, type, List.of(groups), Duration.ofHours(1));
+    }
+
     /** The agent id this service's decisions are made for. */
     String agent() {
         return name + "-bot";
@@ -198,10 +207,21 @@ final class ServiceProcess implements AutoCloseable {
                 // Other kinds (an approval's changes) may name a decision too; only a decision entry records one.
                 JsonNode entry = kind.equals("decision") ? e.path("body").path("entry") : JSON.missingNode();
                 entries.add(new LogEntry(e.path("sequence").asLong(), kind, entry.path("decisionId").asText(null),
-                        entry.path("outcome").asText(null), entry.path("caller").path("id").asText(null)));
+                        entry.path("outcome").asText(null), entry.path("caller").path("id").asText(null),
+                        e.path("body").path("entry")));
             }
             after = page.body().path("next").asLong();
         }
+    }
+
+    /** {@code GET path} as the bearer of {@code token}. */
+    Answer get(String path, String token) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET());
+    }
+
+    /** {@code GET /v1/approvals/{id}} as an auditor. */
+    Answer approval(String id) throws IOException {
+        return auditor("/v1/approvals/" + id);
     }
 
     /** {@code GET /v1/log/verify} as an auditor. */
@@ -256,12 +276,14 @@ final class ServiceProcess implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("COUNTERSIGN_DATA_DIR", dataDir.toString());
         env.put("COUNTERSIGN_RULES_DIR", Path.of("rules").toAbsolutePath().toString());
+        // Load runs send as one agent as fast as they can; the per-caller limit is tested on its own.
+        env.put("COUNTERSIGN_RATE_LIMIT_PER_SECOND", "0");
         env.putAll(settings);
         return env;
     }
 
     private Answer auditor(String path) throws IOException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + auditorToken).GET());
+        return get(path, auditorToken);
     }
 
     private Answer send(HttpRequest.Builder request) throws IOException {
@@ -270,7 +292,8 @@ final class ServiceProcess implements AutoCloseable {
                     HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-            return new Answer(response.statusCode(), type, body);
+            return new Answer(response.statusCode(), type, body,
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

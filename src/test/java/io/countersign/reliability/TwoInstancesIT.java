@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.countersign.identity.LocalTokens;
 
 /**
  * Two service instances on one PostgreSQL database, under load at the same time: they build one
@@ -126,7 +125,6 @@ class TwoInstancesIT {
         second = ServiceProcess.launch("second", dataDir, database.settings());
         first.awaitReady();
         second.awaitReady();
-        LocalTokens tokens = new LocalTokens(LocalTokens.key(dataDir), "urn:countersign:local", "countersign");
 
         ServiceProcess.Answer asked = first.decide(EXPORT);
         assertEquals(200, asked.status(), asked.body().toString());
@@ -138,7 +136,7 @@ class TwoInstancesIT {
         List<Future<ServiceProcess.Answer>> votes = new ArrayList<>();
         for (int i = 0; i < voters; i++) {
             ServiceProcess via = i % 2 == 0 ? first : second;
-            String token = tokens.mint("gov-" + i + "@example.com", "human", List.of("data-governance"), Duration.ofMinutes(10));
+            String token = first.token("gov-" + i + "@example.com", "human", "data-governance");
             String how = i % 3 == 0 ? "deny" : "approve";
             votes.add(pool.submit((Callable<ServiceProcess.Answer>) () -> {
                 start.await();
