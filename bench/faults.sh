@@ -11,10 +11,11 @@ COUNTS="$ROOT/target/reliability-it/fault-counts.tsv"
 ITS='KillNineIT,FaultsIT,FloodIT,DatabaseOutageIT,TwoInstancesIT'
 say() { echo "+ $*" >&2; }
 rm -f "$COUNTS"
+status=0
 
 say ./mvnw -B -ntp verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$ITS" -Dcountersign.it.kill-rounds="$ROUNDS"
 ./mvnw -B -ntp verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$ITS" \
-  -Dcountersign.it.kill-rounds="$ROUNDS" | grep -E 'Tests run:|FAIL|fault counts|runaway|polite|queue of'
+  -Dcountersign.it.kill-rounds="$ROUNDS" | grep -E 'Tests run:|FAIL|fault counts|runaway|polite|queue of' || status=1
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
@@ -25,7 +26,7 @@ say ./mvnw -B -ntp verify -Dquarkus.datasource.db-kind=postgresql ... -Dit.test=
 ./mvnw -B -ntp verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$ITS" \
   -Dcountersign.it.kill-rounds="$ROUNDS" -Dquarkus.datasource.db-kind=postgresql \
   -Dcountersign.test.jdbc-url=jdbc:postgresql://127.0.0.1:5432/countersign_faults \
-  | grep -E 'Tests run:|FAIL|fault counts|runaway|polite|queue of'
+  | grep -E 'Tests run:|FAIL|fault counts|runaway|polite|queue of' || status=1
 
 echo
 echo "-- counts per scenario ($COUNTS): kill -9 rounds summed"
@@ -34,3 +35,4 @@ awk -F'\t' '{ s = $1; sub(/ round [0-9]+ of [0-9]+/, " x" '"$ROUNDS"', s); k = s
   END { printf "%-34s %-10s %8s %9s %8s %8s %5s\n", "scenario", "database", "sent", "answered", "200", "logged", "lost";
         for (i = 1; i <= n; i++) { split(order[i], p, "\t");
           printf "%-34s %-10s %8d %9d %8d %8d %5d\n", p[1], p[2], sent[order[i]], ans[order[i]], ok[order[i]], logged[order[i]], lost[order[i]] } }' "$COUNTS"
+exit "$status"

