@@ -67,7 +67,13 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
 
     /** The caller a token names; throws {@link AuthenticationFailedException} when the claims are malformed. */
     Caller caller(JsonWebToken token) {
-        long issued = token.getIssuedAtTime() > 0 ? token.getIssuedAtTime() : java.time.Instant.now().getEpochSecond();
+        long now = java.time.Instant.now().getEpochSecond();
+        // The OIDC layer checks exp and nbf but not iat: a token issued in the future is not valid yet, and
+        // measuring its lifetime from that future iat would let it outlive the limit.
+        if (token.getIssuedAtTime() > now + config.maxClockSkew().toSeconds()) {
+            throw refused("the token is issued in the future");
+        }
+        long issued = token.getIssuedAtTime() > 0 ? Math.min(token.getIssuedAtTime(), now) : now;
         if (token.getExpirationTime() - issued > config.maxTokenLifetime().toSeconds()) {
             throw refused("the token is valid for longer than " + config.maxTokenLifetime().toDays() + " days");
         }

@@ -39,6 +39,13 @@ public interface IdentityConfig {
     @WithDefault("30d")
     java.time.Duration maxTokenLifetime();
 
+    /**
+     * How far a token's issue time ({@code iat}) may lie ahead of this service's clock; a token issued
+     * further in the future is refused as not yet valid.
+     */
+    @WithDefault("60s")
+    java.time.Duration maxClockSkew();
+
     /** Which groups grant which role. */
     Roles roles();
 
