@@ -128,6 +128,8 @@ public class SignInLinks {
             consumer = new JwtConsumerBuilder()
                     .setRequireExpirationTime().setRequireIssuedAt().setRequireJwtId().setRequireSubject()
                     .setAllowedClockSkewInSeconds(30)
+                    // a link issued in the future passes the lifetime check (exp - iat) yet stays usable until it expires
+                    .setIssuedAtRestrictions(30, Integer.MAX_VALUE)
                     .setExpectedIssuer(identity.localIssuer())
                     .setExpectedAudience(config.signInAudience())
                     .setVerificationKey(key)
