@@ -1,0 +1,67 @@
+package io.countersign.audit;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * On the embedded H2 store, the housekeeping H2's background writer would do. The store writes every
+ * commit to the file before the caller is answered ({@code WRITE_DELAY=0}, so {@code kill -9} loses
+ * nothing answered), and with that setting H2 starts no background writer: chunks whose pages have all
+ * been superseded are never freed, and the file and H2's table of chunks in memory grow with every commit
+ * (8.8 GB on disk and 78,000 chunks in the heap after 15 minutes at 1,000 decisions/s). Every few seconds
+ * this frees the dead chunks that are past H2's retention time and rewrites a little of the sparsest
+ * ones, as the background writer does; freed space is reused by later commits.
+ */
+@ApplicationScoped
+public class H2Housekeeping {
+    private static final Logger LOG = Logger.getLogger(H2Housekeeping.class);
+    /** Chunks less full than this are rewritten, so that the pages still live in them move on. */
+    private static final int TARGET_FILL_RATE = 50;
+    /** At most this much is rewritten per round, so that a round holds the store briefly. */
+    private static final int REWRITE_BYTES = 4 * 1024 * 1024;
+
+    private final DataSource dataSource;
+    private final boolean h2;
+
+    H2Housekeeping(DataSource dataSource, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+        this.dataSource = dataSource;
+        this.h2 = "h2".equals(dbKind);
+    }
+
+    @Scheduled(every = "${countersign.h2.housekeeping-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void housekeeping() {
+        if (!h2) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            MVStore store = store(connection);
+            if (store == null || store.isClosed()) {
+                return;
+            }
+            store.executeFilestoreOperation(store.getFileStore()::dropUnusedChunks);
+            store.compact(TARGET_FILL_RATE, REWRITE_BYTES);
+        } catch (SQLException | RuntimeException e) {
+            // The next round tries again; a database that cannot be reached is the log writer's to report.
+            LOG.debugf(e, "H2 housekeeping skipped: %s", e.getMessage());
+        }
+    }
+
+    private static MVStore store(Connection connection) throws SQLException {
+        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+            return session.getDatabase().getStore().getMvStore();
+        }
+        return null;
+    }
+}
