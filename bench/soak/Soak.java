@@ -52,19 +52,23 @@ public class Soak {
     /** One minute's answers. */
     private static final class Window {
         final List<Long> latencies = new ArrayList<>();
-        final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> statuses = new TreeMap<>();
         final AtomicInteger cycles = new AtomicInteger();
 
         synchronized void add(long nanos, int status) {
             latencies.add(nanos);
-            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+            statuses.merge(status, 1, Integer::sum);
         }
 
-        synchronized long[] sorted() {
+        /** The latencies so far, sorted, and the answers by status, taken together. */
+        synchronized Snapshot snapshot() {
             long[] all = latencies.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(all);
-            return all;
+            return new Snapshot(all, new TreeMap<>(statuses));
         }
+    }
+
+    private record Snapshot(long[] latencies, Map<Integer, Integer> statuses) {
     }
 
     private volatile Window window = new Window();
@@ -192,17 +196,16 @@ public class Soak {
     private void report(PrintWriter csv, int minute, long pid) {
         Window done = window;
         window = new Window();
-        long[] lat = done.sorted();
-        int ok = done.statuses.getOrDefault(200, new AtomicInteger()).get();
+        Snapshot taken = done.snapshot();
+        long[] lat = taken.latencies();
+        int ok = taken.statuses().getOrDefault(200, 0);
         String metrics = get("/q/metrics");
         String row = String.format("%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f", minute, lat.length, ok, lat.length - ok,
                 done.cycles.get(), ms(lat, 0.50), ms(lat, 0.99), ms(lat, 1.0), mb(sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\}")),
                 mb(sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\",id=\"G1 Old Gen\"\\}")), rss(pid) / 1024.0);
         csv.println(row);
         csv.flush();
-        Map<Integer, Integer> statuses = new TreeMap<>();
-        done.statuses.forEach((s, c) -> statuses.put(s, c.get()));
-        System.out.println(Instant.now() + " " + row + " statuses " + statuses);
+        System.out.println(Instant.now() + " " + row + " statuses " + taken.statuses());
     }
 
     private static double ms(long[] sorted, double q) {
