@@ -115,7 +115,22 @@ public class CountersignCliTest {
                 Arguments.of("a key written twice", CASE.formatted("ALLOW").replace("      action: terraform.apply\n", "      action: terraform.plan\n      action: terraform.apply\n"), ":5:", "key 'action' appears twice"),
                 Arguments.of("a want key left empty", CASE.formatted("ALLOW").replace("      outcome: ALLOW\n", "      outcome: ALLOW\n      rules:\n"), ":9:", "'rules' has no value"),
                 Arguments.of("invalid YAML", "tests:\n  - note: x\n    input: [\n", ":4:", "invalid YAML"),
+                Arguments.of("an alias that refers to its own mapping", CASE.formatted("ALLOW")
+                        .replace("environment: production}", "environment: production, attributes: &r {k: *r}}"), ":6:", "contains it"),
+                Arguments.of("an alias bomb (billion laughs)", CASE.formatted("ALLOW")
+                        .replace("environment: production}", "environment: production, attributes: {" + billionLaughs() + "}}"),
+                        ":6:", "aliases repeat more than 100000 values"),
                 Arguments.of("an empty suite", "tests: []\n", ":1:", "at least one test"));
+    }
+
+    /** Sixteen lists, each of three aliases of the one before: 48 aliases (SnakeYAML allows 50), 3^17 values in 400 bytes. */
+    private static String billionLaughs() {
+        StringBuilder lists = new StringBuilder("l0: &l0 [lol, lol, lol]");
+        for (int i = 1; i <= 16; i++) {
+            lists.append(", l").append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(3, "*l" + (i - 1)))).append("]");
+        }
+        return lists.toString();
     }
 
     @ParameterizedTest(name = "{0} exits 2 with file:line")
