@@ -135,7 +135,8 @@ public final class RequestRules {
         }
         // Digests and canonical JSON hold numbers as IEEE doubles: larger whole numbers would collapse
         // into one another, and two different requests would share a digest.
-        if ((value instanceof Long n && Math.abs(n) > MAX_SAFE_INTEGER) || value instanceof java.math.BigInteger) {
+        // Not Math.abs: the absolute value of -2^63 is -2^63, which would pass.
+        if ((value instanceof Long n && (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER)) || value instanceof java.math.BigInteger) {
             return "a whole number beyond ±2^53; send it as a string";
         }
         return value instanceof String text ? text(text) : null;

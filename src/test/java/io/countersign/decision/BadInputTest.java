@@ -52,6 +52,7 @@ class BadInputTest {
                 Arguments.of("attributes nested too deep", deepAttributes, "resource.attributes", "nested deeper than 4"),
                 Arguments.of("a number beyond double range", "{\"action\": \"aws.s3.export\", \"resource\": {\"attributes\": {\"n\": 1e400}}}", "resource.attributes", "too large"),
                 Arguments.of("a whole number beyond 2^53", "{\"action\": \"aws.s3.export\", \"resource\": {\"attributes\": {\"n\": 123456789012345678901234567890}}}", "resource.attributes", "2^53"),
+                Arguments.of("a whole number at -2^63", "{\"action\": \"aws.s3.export\", \"resource\": {\"attributes\": {\"n\": -9223372036854775808}}}", "resource.attributes", "2^53"),
                 Arguments.of("approvalId of the wrong type", "{\"action\": \"aws.s3.export\", \"approvalId\": [1]}", "approvalId", "expected a string"));
     }
 
