@@ -52,6 +52,9 @@ public class ApprovalService {
 
     /** A request as {@code caller} may see it: its requester, the principal it acts for, an approver, an auditor. */
     public Optional<ApprovalView> view(String id, Caller caller, boolean auditor) {
+        if (!RowIds.wellFormed(id)) {
+            return Optional.empty();
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             ApprovalRecord a = ApprovalRecord.findById(id);
             if (a == null || !(auditor || mayView(a, caller))) {
@@ -215,6 +218,9 @@ public class ApprovalService {
 
     /** A state change decided under the chain lock; {@code step} sees only requests still pending and not due. */
     private CompletionStage<ApprovalView> change(String id, Step step) {
+        if (!RowIds.wellFormed(id)) {
+            throw Problems.notFound("no approval request " + id).exception();
+        }
         LogWrite.Guard guard = batch -> {
             Instant at = batch.now();
             TouchedApprovals.in(batch).add(id);

@@ -15,6 +15,16 @@ public final class RowIds {
     private RowIds() {
     }
 
+    /**
+     * Whether {@code id} has the shape a row id can have: 1 to 36 letters, digits and '-'. An id from a URL
+     * that does not is never looked up: a NUL in a query parameter makes PostgreSQL fail the statement,
+     * and when that statement runs in a guard of the log writer, the whole batch of other callers' entries.
+     */
+    public static boolean wellFormed(String id) {
+        return id != null && !id.isEmpty() && id.length() <= 36 && id.chars()
+                .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-');
+    }
+
     public static String next() {
         return next(System.currentTimeMillis()).toString();
     }

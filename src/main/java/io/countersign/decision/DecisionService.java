@@ -493,6 +493,9 @@ public class DecisionService {
 
     /** The stored answer, for its caller or an auditor. */
     public Optional<String> find(String decisionId, Caller caller, boolean auditor) {
+        if (!RowIds.wellFormed(decisionId)) {
+            return Optional.empty();
+        }
         return DecisionRecord.<DecisionRecord> findByIdOptional(decisionId)
                 .filter(d -> auditor || d.callerId.equals(caller.getId()))
                 .map(d -> d.response);

@@ -5,11 +5,19 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import io.countersign.audit.LogReader;
 import io.countersign.identity.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -17,6 +25,9 @@ import io.restassured.specification.RequestSpecification;
 /** The issue's acceptance story, end to end over HTTP with real tokens. */
 @QuarkusTest
 class ApprovalFlowTest {
+    @Inject
+    LogReader log;
+
     static String grant(String roleOwner, String resourceId) {
         return """
                 {"action": "iam.role.assign",
@@ -173,6 +184,30 @@ class ApprovalFlowTest {
                 .body("approvals.id", hasItem(id));
         as(TestTokens.token("nosy@example.com", "human", "sre")).get("/v1/approvals").then().statusCode(200)
                 .body("approvals.id", not(hasItem(id)));
+    }
+
+    static Stream<Arguments> idsNoRowHas() {
+        return Stream.of(
+                Arguments.of("a NUL in a lookalike of an id", "0%001a2006a-e356-7af2-be0d-ebad58ba1b29"),
+                Arguments.of("a NUL alone", "%00"),
+                Arguments.of("an encoded surrogate (invalid UTF-8)", "%ED%A0%80"),
+                Arguments.of("a right-to-left override", "%E2%80%AE01a2006a-e356"),
+                Arguments.of("longer than any id", "0".repeat(2_000)));
+    }
+
+    /** On PostgreSQL a NUL in the id failed the query: a 500 for a read, and a 503 for a vote along with every other entry of its batch. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("idsNoRowHas")
+    void anIdNoRowCanHaveIsNotFoundAndLogsNothing(String note, String segment) {
+        long before = log.head().sequence();
+        String security = TestTokens.token("sec-1@example.com", "human", "security");
+        as(security).urlEncodingEnabled(false).body("{\"comment\": \"no\"}").post("/v1/approvals/" + segment + "/deny")
+                .then().statusCode(404).body("code", equalTo("not_found"));
+        as(security).urlEncodingEnabled(false).get("/v1/approvals/" + segment).then().statusCode(404).body("code", equalTo("not_found"));
+        as(TestTokens.agent("peek-bot")).urlEncodingEnabled(false).get("/v1/decisions/" + segment)
+                .then().statusCode(404).body("code", equalTo("not_found"));
+        assertEquals(before, log.head().sequence(), "nothing is logged");
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
