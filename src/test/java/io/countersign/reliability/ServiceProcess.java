@@ -2,17 +2,25 @@ package io.countersign.reliability;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +49,22 @@ final class ServiceProcess implements AutoCloseable {
     record Answer(int status, String contentType, JsonNode body, String retryAfter) {
         String code() {
             return body.path("code").asText(null);
+        }
+    }
+
+    /** An HTTP answer as it came: status, media type and the body's bytes (an evidence bundle is not JSON). */
+    record Reply(int status, String contentType, byte[] body) {
+        /** The body as JSON; fails the test when it is not. */
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                return fail("the body is not JSON (" + e.getMessage() + "): " + new String(body, StandardCharsets.UTF_8));
+            }
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -184,6 +208,99 @@ final class ServiceProcess implements AutoCloseable {
     Answer decide(String body) throws IOException {
         return send(HttpRequest.newBuilder(uri("/v1/decisions")).header("Authorization", "Bearer " + agentToken)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * {@code method path} ({@code path} percent-encoded already, with its query) with {@code body} (null
+     * for none) as the bearer of {@code token}; an answer that does not come within {@code timeout} is
+     * thrown as {@link java.net.http.HttpTimeoutException}.
+     */
+    Reply exchange(String method, String path, String token, byte[] body, Duration timeout) throws IOException {
+        if (!wellFormed(path)) {
+            return exchangeRaw(method, path, token, body, timeout);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Whether {@code path} is a URI reference {@link java.net.URI} accepts (Quarkus checks requests with it too). */
+    static boolean wellFormed(String path) {
+        try {
+            new URI(path);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #exchange}, over a plain socket, for a target the HTTP client refuses to send (a malformed
+     * percent escape): the request line is written as given.
+     */
+    private Reply exchangeRaw(String method, String target, String token, byte[] body, Duration timeout) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n" + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n") + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            return parse(socket.getInputStream().readAllBytes());
+        } catch (SocketTimeoutException e) {
+            throw new HttpTimeoutException("no answer within " + timeout);
+        }
+    }
+
+    /** An HTTP/1.1 response read to its end (the connection closes after it). */
+    private static Reply parse(byte[] response) throws IOException {
+        String text = new String(response, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new IOException("not an HTTP response: " + text);
+        }
+        List<String> head = List.of(text.substring(0, end).split("\r\n"));
+        int status = Integer.parseInt(head.get(0).split(" ")[1]);
+        String type = "";
+        boolean chunked = false;
+        for (String header : head.subList(1, head.size())) {
+            String name = header.substring(0, Math.max(0, header.indexOf(':'))).strip();
+            String value = header.substring(header.indexOf(':') + 1).strip();
+            type = name.equalsIgnoreCase("Content-Type") ? value : type;
+            chunked |= name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked");
+        }
+        byte[] body = Arrays.copyOfRange(response, end + 4, response.length);
+        return new Reply(status, type, chunked ? unchunk(body) : body);
+    }
+
+    private static byte[] unchunk(byte[] chunked) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String text = new String(chunked, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (at < text.length()) {
+            int lineEnd = text.indexOf("\r\n", at);
+            int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                break;
+            }
+            body.write(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return body.toByteArray();
     }
 
     /** {@code POST path} with {@code body} as the bearer of {@code token}. */
