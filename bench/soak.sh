@@ -6,9 +6,10 @@
 #      at half of it, open loop, for SOAK_MINUTES; one request in ten is an approval-cycle step (ask,
 #      approve as a data-governance human, ask again with the approval: ALLOW, used once);
 #   3. every minute: requests, answers other than 200, p50/p99/max latency (from when each request was
-#      due), heap used, old generation, resident set size; then the chain is verified.
+#      due), heap used, old generation, resident set size, and every LIVE_EVERY (5) minutes the live heap
+#      after a full collection (jcmd GC.run); then the chain is verified.
 # Not part of the test run. Usage: bench/soak.sh [--postgresql]
-# Environment: SOAK_MINUTES (30), PEAK_SECONDS (30), RATE_SHARE (0.5), BENCH_PORT (18090), SOAK_OUT
+# Environment: SOAK_MINUTES (30), LIVE_EVERY (5), PEAK_SECONDS (30), RATE_SHARE (0.5), BENCH_PORT (18090), SOAK_OUT
 #   (directory for soak.csv and service.log, default target/soak).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -72,8 +73,8 @@ curl -s -H "Authorization: Bearer $AUDITOR" "$BASE/v1/log/verify"; echo
 echo "-- per minute ($OUT/soak.csv)"
 column -s, -t <"$OUT/soak.csv"
 # A small chart: p99 and old generation per minute, as bars scaled to the largest value.
-awk -F, 'NR > 1 { m[NR] = $1; p[NR] = $7; h[NR] = $10; if ($7 > pm) pm = $7; if ($10 > hm) hm = $10; n = NR }
-  END { printf "\nminute  p99 ms (bar: share of the largest, %.1f)            old gen MB (largest %.1f)\n", pm, hm;
+awk -F, 'NR > 1 { m[NR] = $1; p[NR] = $7; h[NR] = $10; l[NR] = $12; if ($7 > pm) pm = $7; if ($10 > hm) hm = $10; n = NR }
+  END { printf "\nminute  p99 ms (bar: share of the largest, %.1f)            old gen MB (largest %.1f)      live MB\n", pm, hm;
         for (i = 2; i <= n; i++) { b = ""; c = ""; for (j = 0; j < 30 * p[i] / (pm ? pm : 1); j++) b = b "#";
           for (j = 0; j < 30 * h[i] / (hm ? hm : 1); j++) c = c "#";
-          printf "%6d  %7.1f %-30s  %7.1f %-30s\n", m[i], p[i], b, h[i], c } }' "$OUT/soak.csv"
+          printf "%6d  %7.1f %-30s  %7.1f %-30s  %s\n", m[i], p[i], b, h[i], c, l[i] } }' "$OUT/soak.csv"

@@ -32,15 +32,18 @@ import java.util.regex.Pattern;
  * One request in ten is a step of an approval cycle: ask (REQUIRE_APPROVAL), a data-governance human
  * approves, ask again with the approval (ALLOW, the approval used). Each minute it writes a CSV row:
  * requests, answers by status, p50/p99/max latency, the service's heap used and old generation after GC
- * (from /q/metrics), and its resident set size.
+ * (from /q/metrics), and its resident set size. Every LIVE_EVERY minutes (5; 0: never) it first has the
+ * service collect its whole heap (jcmd PID GC.run), so that heap used is the live set: the figure that
+ * must stay flat. That minute's p99 includes the pause.
  *
  * Arguments: BASE_URL AGENT_TOKEN APPROVER_TOKEN SERVICE_PID OUT_CSV
- * Environment: SOAK_MINUTES (30), WARMUP_SECONDS (60), PEAK_SECONDS (30), RATE_SHARE (0.5), CONCURRENCY (32), SENDERS (64)
+ * Environment: SOAK_MINUTES (30), LIVE_EVERY (5), WARMUP_SECONDS (60), PEAK_SECONDS (30), RATE_SHARE (0.5), CONCURRENCY (32), SENDERS (64)
  */
 public class Soak {
     private static final Pattern APPROVAL_ID = Pattern.compile("\"approval\":\\{\"id\":\"([^\"]+)\"");
     private static final String[] ENVIRONMENTS = { "production", "staging", "development" };
     private static final String[] CLASSIFICATIONS = { "confidential", "internal", "public" };
+    private static final int LIVE_EVERY = Integer.parseInt(env("LIVE_EVERY", "5"));
 
     private final String base;
     private final String agent;
@@ -133,7 +136,7 @@ public class Soak {
         long nextReport = start + TimeUnit.MINUTES.toNanos(1);
         int minute = 0;
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out))) {
-            csv.println("minute,requests,ok,other,approval_cycles,p50_ms,p99_ms,max_ms,heap_used_mb,old_gen_mb,rss_mb");
+            csv.println("minute,requests,ok,other,approval_cycles,p50_ms,p99_ms,max_ms,heap_used_mb,old_gen_mb,rss_mb,live_mb");
             for (long n = 0;; n++) {
                 long due = start + n * interval;
                 if (due >= end) {
@@ -199,13 +202,30 @@ public class Soak {
         Snapshot taken = done.snapshot();
         long[] lat = taken.latencies();
         int ok = taken.statuses().getOrDefault(200, 0);
+        String live = "";
+        if (LIVE_EVERY > 0 && minute % LIVE_EVERY == 0) {
+            collect(pid);
+            live = String.format("%.1f", mb(sum(get("/q/metrics"), "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\}")));
+        }
         String metrics = get("/q/metrics");
-        String row = String.format("%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f", minute, lat.length, ok, lat.length - ok,
+        String row = String.format("%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f,%s", minute, lat.length, ok, lat.length - ok,
                 done.cycles.get(), ms(lat, 0.50), ms(lat, 0.99), ms(lat, 1.0), mb(sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\}")),
-                mb(sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\",id=\"G1 Old Gen\"\\}")), rss(pid) / 1024.0);
+                mb(sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\",id=\"G1 Old Gen\"\\}")), rss(pid) / 1024.0, live);
         csv.println(row);
         csv.flush();
         System.out.println(Instant.now() + " " + row + " statuses " + taken.statuses());
+    }
+
+    /** A full collection in the service, so that the heap then holds only what is live. */
+    private static void collect(long pid) {
+        try {
+            new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("jcmd is needed for the live heap: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static double ms(long[] sorted, double q) {
