@@ -591,7 +591,10 @@ public final class HostileInput {
                 "ISO27001:A.8.12", "FEDRAMP:AC-6(9)", "AC-3")), weight(1, hostileStrings()));
         List<Gen<String>> params = List.of(param("from", time, 0.95), param("to", time, 0.95), param("framework", framework, 0.9),
                 param("control", control, 0.2), param("from", time, 0.05));
-        Gen<String> whole = r -> params.stream().map(p -> p.next(r)).filter(p -> !p.isEmpty()).collect(Collectors.joining("&"));
+        // Over Vert.x's 4 KiB request line the HTTP layer answers a bare 414 before any of Countersign's code
+        // runs (see pathIds): queries stay under it, as path segments do.
+        Gen<String> joined = r -> params.stream().map(p -> p.next(r)).filter(p -> !p.isEmpty()).collect(Collectors.joining("&"));
+        Gen<String> whole = joined.filter(query -> query.length() <= MAX_SEGMENT);
         Gen<Integer> longDays = Gen.elements(365, 366, 367, 10_000, 3_000_000);
         Gen<String> longFramework = Gen.elements("SOC2", "FEDRAMP");
         Gen<String> longPeriods = r -> "from=" + today.minusDays(longDays.next(r)) + "&to=" + today + "&framework="
