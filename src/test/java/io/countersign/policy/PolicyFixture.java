@@ -26,14 +26,14 @@ public final class PolicyFixture {
 
     /** The shipped rules, data and mappings, copied under {@code dir}. */
     public static PolicyFixture shipped(Path dir) {
-        copy(Path.of("rules"), dir.resolve("rules"));
-        copy(Path.of("compliance-mappings"), dir.resolve("compliance-mappings"));
+        copyTree(Path.of("rules"), dir.resolve("rules"));
+        copyTree(Path.of("compliance-mappings"), dir.resolve("compliance-mappings"));
         return new PolicyFixture(dir);
     }
 
     /** Only the catalogue and a policy default mapping: add rules with {@link #rule}. */
     public static PolicyFixture empty(Path dir) {
-        copy(Path.of("compliance-mappings/catalogue"), dir.resolve("compliance-mappings/catalogue"));
+        copyTree(Path.of("compliance-mappings/catalogue"), dir.resolve("compliance-mappings/catalogue"));
         PolicyFixture fixture = new PolicyFixture(dir);
         fixture.write("compliance-mappings/rule-controls.yaml", "rules:\n  policy.default: [SOC2:CC6.1]\n");
         fixture.write("rules/policy.yaml", "default:\n  outcome: REQUIRE_APPROVAL\n");
@@ -95,7 +95,8 @@ public final class PolicyFixture {
                 new Resource("thing", "t-1", environment, null, attributes), null);
     }
 
-    private static void copy(Path from, Path to) {
+    /** Copies the tree {@code from} into {@code to}, replacing files that are there. */
+    public static void copyTree(Path from, Path to) {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path source : walk.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());

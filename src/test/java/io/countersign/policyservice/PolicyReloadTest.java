@@ -11,18 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.countersign.identity.TestTokens;
+import io.countersign.policy.PolicyFixture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -38,8 +36,7 @@ class PolicyReloadTest {
     public static class CopiedRules implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            copy(Path.of("rules"), RULES);
-            copy(Path.of("compliance-mappings"), COPY.resolve("compliance-mappings"));
+            PolicyFixture.shipped(COPY);
             return Map.of("countersign.rules-dir", RULES.toString());
         }
     }
@@ -127,25 +124,10 @@ class PolicyReloadTest {
             assertEquals("pat@example.com", last.get("by"));
             assertNotEquals(before, after);
         } finally {
-            copy(Path.of("compliance-mappings"), COPY.resolve("compliance-mappings"));
+            PolicyFixture.copyTree(Path.of("compliance-mappings"), COPY.resolve("compliance-mappings"));
             Files.delete(file);
             given().auth().oauth2(TestTokens.policyAdmin()).when().post("/v1/policies/reload").then().statusCode(200)
                     .body("version", equalTo(before));
-        }
-    }
-
-    static void copy(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

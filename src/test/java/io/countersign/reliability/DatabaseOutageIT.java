@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * and no outcome (fail closed), readiness drops, and once the database is back the same process decides
  * again. PostgreSQL only: a proxy between the service and the server is cut, the server is left alone.
  */
-class DatabaseOutageIT {
+class DatabaseOutageIT extends ServiceIT {
     private static final Duration RECOVERY = Duration.ofSeconds(30);
     private static final String REQUEST = """
             {"action": "aws.s3.export",
@@ -35,27 +35,19 @@ class DatabaseOutageIT {
              "onBehalfOf": "alice@example.com",
              "context": {"reason": "%s"}}""";
 
-    private TestDatabase database;
     private TcpProxy proxy;
-    private ServiceProcess service;
 
     @BeforeEach
-    void database() throws Exception {
-        assumeTrue(TestDatabase.postgresql(), "needs the jar built for PostgreSQL (-Dcountersign.test.jdbc-url=...)");
-        database = TestDatabase.create();
+    void proxy() throws Exception {
+        assumeTrue(database != null, "needs the jar built for PostgreSQL (-Dcountersign.test.jdbc-url=...)");
         proxy = TcpProxy.start(database.host(), database.port());
     }
 
+    /** Runs before {@link ServiceIT}'s own clean-up, which then stops the service and drops the database. */
     @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
+    void closeProxy() throws Exception {
         if (proxy != null) {
             proxy.close();
-        }
-        if (database != null) {
-            database.close();
         }
     }
 
@@ -80,9 +72,7 @@ class DatabaseOutageIT {
         assertEquals(200, service.readiness(), "readiness once the log writes again");
         acked(service.decide(REQUEST.formatted("after the outage")), acked);
 
-        List<ServiceProcess.LogEntry> log = service.log();
-        LogAssertions.assertWholeChain(service.verify(), log);
-        LogAssertions.assertHoldsExactlyOnce(log, acked);
+        assertAllLogged(acked);
     }
 
     /** Retries until a decision is answered 200; meanwhile every answer must be a proper refusal. */

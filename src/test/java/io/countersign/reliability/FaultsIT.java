@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.countersign.policy.PolicyFixture;
+
 /**
  * Faults under load with approvals flowing, each followed by the same check ({@link #assertNothingLost}):
  * a reload with a broken rule, the PostgreSQL server stopped and started again, the disk under the H2
@@ -30,19 +32,18 @@ class FaultsIT extends ServiceIT {
 
     @Test
     void aReloadWithABrokenRuleDuringLoadChangesNothing() throws Exception {
-        Path policy = ServiceProcess.newDataDir("broken-reload").resolveSibling("policy");
-        copy(Path.of("rules"), policy.resolve("rules"));
-        copy(Path.of("compliance-mappings"), policy.resolve("compliance-mappings"));
+        Path data = ServiceProcess.newDataDir("broken-reload");
+        PolicyFixture policy = PolicyFixture.shipped(data.resolveSibling("policy"));
         Map<String, String> settings = settings();
-        settings.put("COUNTERSIGN_RULES_DIR", policy.resolve("rules").toString());
-        service = ServiceProcess.start("broken-reload", policy.resolveSibling("data"), settings);
+        settings.put("COUNTERSIGN_RULES_DIR", policy.rules().toString());
+        service = ServiceProcess.start("broken-reload", data, settings);
         String admin = service.token("policy-admin@example.com", "human", "policy-admin");
         String before = service.get("/v1/policies", admin).body().path("version").asText();
 
         LoadRun load = LoadRun.start(service, 8);
         ApprovalLoad approvals = ApprovalLoad.start(service, 2);
         load.awaitUnderWay(100, Duration.ofMillis(500));
-        Files.writeString(policy.resolve("rules/broken.drl"), "package rules.broken;\nrule \"broken\" when then oops(;\nend\n");
+        policy.write("rules/broken.drl", "package rules.broken;\nrule \"broken\" when then oops(;\nend\n");
         ServiceProcess.Answer reload = service.post("/v1/policies/reload", admin, "");
         ServiceProcess.pause(Duration.ofSeconds(1));
         LoadRun.Result run = load.stop();
@@ -163,19 +164,6 @@ class FaultsIT extends ServiceIT {
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
             fail(String.join(" ", command) + " failed: " + output);
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
         }
     }
 }

@@ -50,7 +50,10 @@ abstract class ServiceIT {
 
     /** The whole log holds every decision of {@code acked} exactly once, and the chain verifies. */
     protected void assertAllLogged(Map<String, String> acked) throws Exception {
-        List<ServiceProcess.LogEntry> log = service.log();
+        assertAllLogged(service.log(), acked);
+    }
+
+    private void assertAllLogged(List<ServiceProcess.LogEntry> log, Map<String, String> acked) throws Exception {
         LogAssertions.assertWholeChain(service.verify(), log);
         LogAssertions.assertHoldsExactlyOnce(log, acked);
     }
@@ -88,8 +91,7 @@ abstract class ServiceIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LogAssertions.assertWholeChain(service.verify(), log);
-        LogAssertions.assertHoldsExactlyOnce(log, acked);
+        assertAllLogged(log, acked);
         LogAssertions.assertApprovalsWhole(service, log, approvals.ackedVotes());
     }
 }

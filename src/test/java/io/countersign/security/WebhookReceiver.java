@@ -1,8 +1,6 @@
 package io.countersign.security;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -15,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.countersign.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -36,11 +35,7 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = TestServers.loopback();
         server.createContext("/hook", exchange -> {
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             int status = seen.add(String.valueOf(id)) && failFirstAttempts.get() ? 503 : 204;

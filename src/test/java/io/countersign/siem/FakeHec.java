@@ -2,8 +2,7 @@ package io.countersign.siem;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.countersign.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -45,11 +45,7 @@ public class FakeHec implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = TestServers.loopback();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/services/collector/event", this::collect);
         server.createContext("/recorded", x -> {

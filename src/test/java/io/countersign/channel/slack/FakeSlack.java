@@ -2,7 +2,7 @@ package io.countersign.channel.slack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import io.countersign.testing.TestServers;
 
 /**
  * A local Slack that speaks the Web API's wire format: methods under {@code /api/} take a form or JSON
@@ -67,11 +69,7 @@ public class FakeSlack {
     private HttpServer server;
 
     public void start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = TestServers.loopback();
         server.createContext("/api/", this::method);
         server.createContext("/respond/", this::respond);
         server.setExecutor(Executors.newFixedThreadPool(4));

@@ -1,8 +1,7 @@
 package io.countersign.channel.teams;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.countersign.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -67,12 +67,10 @@ public class FakeTeams implements QuarkusTestResourceLifecycleManager {
             key.setKeyId(KID);
             rotatedKey = RsaJwkGenerator.generateJwk(2048);
             rotatedKey.setKeyId(ROTATED_KID);
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (JoseException e) {
             throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        server = TestServers.loopback();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/botframework/v1/.well-known/openidconfiguration", x -> {
             Map<String, Object> metadata = new LinkedHashMap<>();
