@@ -1,11 +1,17 @@
 package io.countersign.canonical;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.erdtman.jcs.JsonCanonicalizer;
+import org.erdtman.jcs.NumberToJSON;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,12 +28,142 @@ public final class CanonicalJson {
     private CanonicalJson() {
     }
 
-    /** The canonical UTF-8 bytes of {@code value} (maps, lists, strings, numbers, booleans; nulls in maps omitted). */
+    /**
+     * The canonical UTF-8 bytes of {@code value} (maps, lists, strings, numbers, booleans; nulls in maps
+     * omitted). Plain values are written canonically in one pass; records and enums are first turned into
+     * plain values as Jackson writes them, and a value holding anything else is written by Jackson and
+     * canonicalized from that text. Both ways give the same bytes (CanonicalJsonTest compares them).
+     */
     public static byte[] bytes(Object value) {
+        StringBuilder out = new StringBuilder(512);
+        try {
+            write(value, out);
+        } catch (NotPlain e) {
+            return viaText(value);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The canonical bytes by the general way: Jackson's text of {@code value}, parsed and written canonically. */
+    static byte[] viaText(Object value) {
         try {
             return canonicalize(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("value cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A value the one-pass writer leaves to the general way. */
+    private static final class NotPlain extends RuntimeException {
+        private static final NotPlain INSTANCE = new NotPlain();
+
+        private NotPlain() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String string) {
+            writeString(string, out);
+        } else if (value instanceof Map<?, ?> map) {
+            writeObject(map, out);
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object element : list) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                write(element, out);
+            }
+            out.append(']');
+        } else if (value instanceof Boolean bool) {
+            out.append(bool.booleanValue());
+        } else if (value instanceof Number number) {
+            writeNumber(number, out);
+        } else if (value instanceof Record || value instanceof Enum<?>) {
+            Object plain = MAPPER.convertValue(value, Object.class);
+            if (plain instanceof Record || plain instanceof Enum<?>) {
+                throw NotPlain.INSTANCE;
+            }
+            write(plain, out);
+        } else {
+            throw NotPlain.INSTANCE;
+        }
+    }
+
+    private static void writeObject(Map<?, ?> map, StringBuilder out) {
+        TreeMap<String, Object> sorted = new TreeMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw NotPlain.INSTANCE;
+            }
+            if (e.getValue() != null) {
+                sorted.put(key, e.getValue());
+            }
+        }
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : sorted.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            writeString(e.getKey(), out);
+            out.append(':');
+            write(e.getValue(), out);
+        }
+        out.append('}');
+    }
+
+    /** As RFC 8785 (ECMAScript's JSON.stringify): the shortest escapes, everything else as it is. */
+    private static void writeString(String value, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Every number is an IEEE double in RFC 8785, written as ECMAScript writes it. */
+    private static void writeNumber(Number number, StringBuilder out) {
+        double d;
+        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte) {
+            d = number.longValue();
+        } else if (number instanceof Double || number instanceof Float || number instanceof BigInteger) {
+            // As Jackson writes it, read back as a double.
+            d = Double.parseDouble(number.toString());
+        } else {
+            throw NotPlain.INSTANCE;
+        }
+        if (!Double.isFinite(d)) {
+            throw NotPlain.INSTANCE;
+        }
+        try {
+            out.append(NumberToJSON.serializeNumber(d));
+        } catch (IOException e) {
+            throw NotPlain.INSTANCE;
         }
     }
 

@@ -3,14 +3,18 @@ package io.countersign.canonical;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.junit.jupiter.api.Test;
+
+import io.countersign.testing.Properties;
 
 class CanonicalJsonTest {
     @ParameterizedTest(name = "{0}")
@@ -31,5 +35,96 @@ class CanonicalJsonTest {
         value.put("a", null);
         value.put("m", Map.of("k", 1.0));
         assertEquals("{\"m\":{\"k\":1},\"z\":[3,\"x\"]}", new String(CanonicalJson.bytes(value), StandardCharsets.UTF_8));
+    }
+
+    private enum Colour {
+        RED, GREEN
+    }
+
+    private record Pair(String name, Object value, Colour colour) {
+    }
+
+    /**
+     * The one-pass writer and the general way (Jackson's text, canonicalized) give the same bytes for any
+     * value: maps with nulls, lists, every kind of number, strings with control characters, escapes,
+     * surrogates (lone ones too) and characters beyond the BMP, records, enums, and values neither knows.
+     */
+    @Test
+    void onePassAndGeneralWayAgree() {
+        Properties.check(3_000, CanonicalJsonTest::value, value -> {
+            String expected = new String(CanonicalJson.viaText(value), StandardCharsets.UTF_8);
+            assertEquals(expected, new String(CanonicalJson.bytes(value), StandardCharsets.UTF_8), () -> "value " + value);
+            return value instanceof Map ? "map" : "list";
+        }).assertShare("map", 30).assertShare("list", 30);
+    }
+
+    /** A map or a list at the top, as every caller passes (the general way reads no other JSON text). */
+    private static Object value(SplittableRandom random) {
+        Object value = value(random, 0);
+        return value instanceof Map || value instanceof List ? value : random.nextBoolean() ? java.util.Collections.singletonList(value)
+                : java.util.Collections.singletonMap("v", value);
+    }
+
+    private static Object value(SplittableRandom random, int depth) {
+        int kind = random.nextInt(depth > 3 ? 6 : 9);
+        switch (kind) {
+            case 0:
+                return null;
+            case 1:
+                return random.nextBoolean();
+            case 2:
+                return string(random);
+            case 3:
+                return number(random);
+            case 4:
+                return random.nextBoolean() ? Colour.RED : Colour.GREEN;
+            case 5:
+                // Now and then something only the general way writes, so that both ways stay in the runs.
+                return switch (random.nextInt(20)) {
+                    case 0 -> new java.util.HashSet<>(List.of("a", "b"));
+                    case 1 -> new java.math.BigDecimal("1.25e3");
+                    default -> string(random);
+                };
+            case 6:
+                return new Pair(string(random), value(random, depth + 1), random.nextBoolean() ? null : Colour.GREEN);
+            case 7: {
+                List<Object> list = new ArrayList<>();
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    list.add(value(random, depth + 1));
+                }
+                return list;
+            }
+            default: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    map.put(string(random), value(random, depth + 1));
+                }
+                return map;
+            }
+        }
+    }
+
+    private static final String CHARS = "aZ09 \"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f\u0080\u00e9\u2028\u20ac\ud83d\ude00\ud800\udfff\uffff";
+
+    private static String string(SplittableRandom random) {
+        StringBuilder out = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            out.append(CHARS.charAt(random.nextInt(CHARS.length())));
+        }
+        return out.toString();
+    }
+
+    private static Object number(SplittableRandom random) {
+        return switch (random.nextInt(9)) {
+            case 0 -> random.nextInt();
+            case 1 -> random.nextLong();
+            case 2 -> random.nextLong(-(1L << 53), 1L << 53);
+            case 3 -> Double.longBitsToDouble(random.nextLong());
+            case 4 -> random.nextDouble() * Math.pow(10, random.nextInt(-30, 30));
+            case 5 -> (float) random.nextDouble(-1e6, 1e6);
+            case 6 -> new java.math.BigInteger(random.nextInt(1, 90), new java.util.Random(random.nextLong()));
+            case 7 -> (short) random.nextInt();
+            default -> random.nextBoolean() ? -0.0 : 0.0;
+        };
     }
 }
