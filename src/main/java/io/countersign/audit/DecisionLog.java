@@ -3,6 +3,7 @@ package io.countersign.audit;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,6 +43,9 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class DecisionLog {
     private static final Logger LOG = Logger.getLogger(DecisionLog.class);
+
+    /** How long the idle writer waits for an entry before it looks at its state (stopping, a failed database). */
+    private static final Duration IDLE = Duration.ofMillis(200);
 
     private record Pending(LogWrite write, CompletableFuture<LogResult> done) {
     }
@@ -101,17 +105,16 @@ public class DecisionLog {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(config.maxBatch());
+        BatchTaker<Pending> taker = new BatchTaker<>(queue, config.maxBatch(), config.gather());
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                taker.take(batch, IDLE);
+                if (batch.isEmpty()) {
                     if (lastBatchFailed) {
                         probe();
                     }
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, config.maxBatch() - 1);
                 // A caller that gave up waiting was told 503: its entry is not written, so nothing it
                 // asked for (an approval used, a vote) takes effect behind its back.
                 batch.removeIf(p -> p.done().isDone());

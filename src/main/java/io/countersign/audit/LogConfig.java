@@ -22,6 +22,13 @@ public interface LogConfig {
     @WithDefault("2048")
     int queueCapacity();
 
+    /**
+     * Under load (entries arriving together), how long the writer waits after the first queued entry for
+     * more to share its commit; a lone caller is never held. 0 turns gathering off.
+     */
+    @WithDefault("1ms")
+    Duration gather();
+
     /** How long a caller waits for its entry to be committed before it gets 503. */
     @WithDefault("10s")
     Duration appendTimeout();

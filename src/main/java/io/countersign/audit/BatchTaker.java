@@ -1,0 +1,50 @@
+package io.countersign.audit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes the log writer's next batch from its queue: the first entry and everything queued behind it, and,
+ * under load, what arrives within a short window after it, so that one commit serves more entries (fewer
+ * commits leave more CPU to the callers). Load is seen as entries arriving together: the last batch, or
+ * the queue as drained, held more than one. A caller arriving after a lone one is not held. One writer
+ * thread uses it; it is not thread-safe.
+ */
+final class BatchTaker<T> {
+    private final BlockingQueue<T> queue;
+    private final int maxBatch;
+    private final long windowNanos;
+    private int lastSize;
+
+    BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window) {
+        this.queue = queue;
+        this.maxBatch = maxBatch;
+        this.windowNanos = window.toNanos();
+    }
+
+    /** Adds the next batch to {@code batch} (empty on entry); adds nothing when no entry came within {@code idle}. */
+    void take(List<T> batch, Duration idle) throws InterruptedException {
+        T first = queue.poll(idle.toNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        boolean together = batch.size() > 1 || lastSize > 1;
+        if (windowNanos > 0 && together) {
+            long deadline = System.nanoTime() + windowNanos;
+            while (batch.size() < maxBatch) {
+                long left = deadline - System.nanoTime();
+                T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+                queue.drainTo(batch, maxBatch - batch.size());
+            }
+        }
+        lastSize = batch.size();
+    }
+}

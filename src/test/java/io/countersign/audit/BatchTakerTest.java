@@ -1,0 +1,104 @@
+package io.countersign.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer's batches: everything queued goes in one; under load (entries together) it waits for more, up
+ * to the window or a full batch; a caller alone after a lone one is not held. Windows here are a minute,
+ * so a batch that waited for one would time out the test rather than pass slowly.
+ */
+class BatchTakerTest {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Duration IDLE = Duration.ofMillis(50);
+
+    private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(100);
+
+    @Test
+    void aLoneEntryAfterALoneOneIsTakenAtOnce() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE);
+        for (int i = 1; i <= 3; i++) {
+            queue.add(i);
+            List<Integer> batch = new ArrayList<>();
+            long started = System.nanoTime();
+            taker.take(batch, IDLE);
+            assertEquals(List.of(i), batch);
+            assertTrue(System.nanoTime() - started < MINUTE.toNanos() / 2, "a lone entry was held for the gather window");
+        }
+    }
+
+    @Test
+    void entriesQueuedTogetherWaitForMoreUntilTheBatchIsFull() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 5, MINUTE);
+        queue.add(1);
+        queue.add(2);
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread late = new Thread(() -> {
+            try {
+                waiting.await();
+                Thread.sleep(100);
+                queue.add(3);
+                Thread.sleep(100);
+                queue.add(4);
+                queue.add(5);
+                queue.add(6);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        late.start();
+        List<Integer> batch = new ArrayList<>();
+        waiting.countDown();
+        taker.take(batch, IDLE);
+        late.join();
+        assertEquals(List.of(1, 2, 3, 4, 5), batch, "the late entries join the batch, up to its size");
+        assertEquals(List.of(6), List.copyOf(queue), "what does not fit waits for the next batch");
+    }
+
+    @Test
+    void afterABatchOfSeveralALoneEntryWaitsForTheWindow() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 2, MINUTE);
+        queue.add(1);
+        queue.add(2);
+        List<Integer> first = new ArrayList<>();
+        taker.take(first, IDLE);
+        assertEquals(List.of(1, 2), first);
+
+        queue.add(3);
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+                queue.add(4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        late.start();
+        List<Integer> second = new ArrayList<>();
+        taker.take(second, IDLE);
+        late.join();
+        assertEquals(List.of(3, 4), second, "load was seen in the last batch, so the entry 100 ms later joined (and filled it)");
+    }
+
+    @Test
+    void withoutAWindowOnlyWhatIsQueuedIsTaken() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, Duration.ZERO);
+        queue.add(1);
+        queue.add(2);
+        List<Integer> batch = new ArrayList<>();
+        taker.take(batch, IDLE);
+        assertEquals(List.of(1, 2), batch);
+        List<Integer> none = new ArrayList<>();
+        taker.take(none, IDLE);
+        assertEquals(List.of(), none, "nothing queued: nothing taken after the idle wait");
+    }
+}
