@@ -32,13 +32,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The append-only decision log, written with group commit: callers queue entries; one writer thread
+ * The append-only decision log, written with group commit: callers queue entries; a writer thread
  * takes everything queued, locks the chain head row, appends the entries with their rows and moves the
  * head, all in one transaction, then completes every caller at once. Concurrent decisions therefore
  * share one commit and one head update, and an answer is released only after its entry is durable.
  *
- * INVARIANT: the chain head row is locked for the whole append, so instances sharing a database build
- * one gap-free chain, and the head is always read from the database, never trusted from memory.
+ * INVARIANT: the chain head row is locked for the whole append, so writers and instances sharing a
+ * database build one gap-free chain, and the head is always read from the database, never trusted from
+ * memory. With several writers ({@code countersign.log.writers}), each takes its own batches and the
+ * lock orders them, exactly as it orders instances.
  */
 @ApplicationScoped
 public class DecisionLog {
@@ -57,11 +59,16 @@ public class DecisionLog {
     private final Timer commitTime;
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
-    private Thread writer;
+    private final int writerCount;
+    private final List<Thread> writers = new ArrayList<>();
 
     DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry) {
         this.em = em;
         this.config = config;
+        this.writerCount = config.writers();
+        if (writerCount < 1) {
+            throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + writerCount);
+        }
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
@@ -72,14 +79,17 @@ public class DecisionLog {
     /** Starts before anything that logs at startup (the policy's own load entry). */
     void start(@Observes @Priority(10) StartupEvent event) {
         running = true;
-        writer = new Thread(this::writeLoop, "countersign-log-writer");
-        writer.setDaemon(true);
-        writer.start();
+        for (int i = 1; i <= writerCount; i++) {
+            Thread writer = new Thread(this::writeLoop, "countersign-log-writer-" + i);
+            writer.setDaemon(true);
+            writers.add(writer);
+            writer.start();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
-        if (writer != null) {
+        for (Thread writer : writers) {
             writer.join(config.appendTimeout().toMillis());
         }
     }
@@ -100,7 +110,7 @@ public class DecisionLog {
 
     /** Whether the writer runs and its last commit went through. */
     public boolean healthy() {
-        return running && writer != null && writer.isAlive() && !lastBatchFailed;
+        return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive) && !lastBatchFailed;
     }
 
     private void writeLoop() {

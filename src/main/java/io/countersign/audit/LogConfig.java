@@ -29,6 +29,20 @@ public interface LogConfig {
     @WithDefault("1ms")
     Duration gather();
 
+    /**
+     * Writer threads of this instance, each committing its own batches. Every writer takes the chain head
+     * lock, so there is still one chain. More than one showed no gain on PostgreSQL on a 2-core machine
+     * (docs/BENCHMARKS.md), where one commits while the other waits for the lock.
+     */
+    @WithDefault("1")
+    int writers();
+
+    /**
+     * Threads that read the log ahead of verification, each a range of sequence numbers. Default: 2 to 4
+     * on PostgreSQL, whose backends read in parallel; 2 on embedded H2.
+     */
+    Optional<Integer> readers();
+
     /** How long a caller waits for its entry to be committed before it gets 503. */
     @WithDefault("10s")
     Duration appendTimeout();
