@@ -49,6 +49,11 @@ public class LogReader {
         }
     }
 
+    /** Created at start, so that a bad {@code countersign.log.readers} stops the start instead of a later verification. */
+    void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        // nothing more to do: the constructor has checked the configuration
+    }
+
     public Head head() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT sequence, hash FROM chain_head WHERE id = 1");
