@@ -78,13 +78,14 @@ public class DecisionLog {
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
     void start(@Observes @Priority(10) StartupEvent event) {
-        running = true;
         for (int i = 1; i <= writerCount; i++) {
             Thread writer = new Thread(this::writeLoop, "countersign-log-writer-" + i);
             writer.setDaemon(true);
             writers.add(writer);
-            writer.start();
         }
+        // Set after the list is complete: whoever reads running (health checks) then sees every writer.
+        running = true;
+        writers.forEach(Thread::start);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
