@@ -59,15 +59,13 @@ public class DecisionLog {
     private final Timer commitTime;
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
-    private final int writerCount;
     private final List<Thread> writers = new ArrayList<>();
 
     DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry) {
         this.em = em;
         this.config = config;
-        this.writerCount = config.writers();
-        if (writerCount < 1) {
-            throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + writerCount);
+        if (config.writers() < 1) {
+            throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
         }
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
@@ -78,7 +76,7 @@ public class DecisionLog {
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
     void start(@Observes @Priority(10) StartupEvent event) {
-        for (int i = 1; i <= writerCount; i++) {
+        for (int i = 1; i <= config.writers(); i++) {
             Thread writer = new Thread(this::writeLoop, "countersign-log-writer-" + i);
             writer.setDaemon(true);
             writers.add(writer);

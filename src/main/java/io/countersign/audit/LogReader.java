@@ -22,11 +22,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.quarkus.runtime.Startup;
+
 /**
  * Reads the log in sequence order, a page at a time, straight from JDBC: SIEM paging and verification
  * read millions of rows, and neither needs entities. Memory stays flat in the size of the log.
  */
 @ApplicationScoped
+@Startup // created at start, so that a bad countersign.log.readers stops the start, not a later verification
 public class LogReader {
     static final int PAGE = 2_000;
 
@@ -47,11 +50,6 @@ public class LogReader {
         if (this.readers < 1) {
             throw new IllegalArgumentException("countersign.log.readers must be at least 1, not " + this.readers);
         }
-    }
-
-    /** Created at start, so that a bad {@code countersign.log.readers} stops the start instead of a later verification. */
-    void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        // nothing more to do: the constructor has checked the configuration
     }
 
     public Head head() {
@@ -101,40 +99,6 @@ public class LogReader {
         return new Entries(afterSequence, throughSequence);
     }
 
-    private static final byte[] NIBBLES = new byte[128];
-
-    static {
-        java.util.Arrays.fill(NIBBLES, (byte) -1);
-        for (int i = 0; i < 16; i++) {
-            NIBBLES["0123456789abcdef".charAt(i)] = (byte) i;
-            NIBBLES["0123456789ABCDEF".charAt(i)] = (byte) i;
-        }
-    }
-
-    /**
-     * The bytes of a stored hex hash. Verification parses two per entry, and HexFormat's parser was a third
-     * of a reader's time in profiles; this one reads the String directly. Not hex: IllegalArgumentException,
-     * as HexFormat.
-     */
-    static byte[] parseHex(String hex) {
-        int length = hex.length();
-        if ((length & 1) != 0) {
-            throw new IllegalArgumentException("a stored hash has an odd number of hex digits: " + length);
-        }
-        byte[] out = new byte[length >> 1];
-        for (int i = 0; i < length; i += 2) {
-            char high = hex.charAt(i);
-            char low = hex.charAt(i + 1);
-            int h = high < 128 ? NIBBLES[high] : -1;
-            int l = low < 128 ? NIBBLES[low] : -1;
-            if ((h | l) < 0) {
-                throw new IllegalArgumentException("a stored hash is not hex at " + i + ": " + hex);
-            }
-            out[i >> 1] = (byte) (h << 4 | l);
-        }
-        return out;
-    }
-
     static final int AHEAD = 4;
     /**
      * Readers per stream ({@code countersign.log.readers}): 2 to 4 on a database server, whose backends
@@ -182,7 +146,7 @@ public class LogReader {
             List<ChainEntry> decoded = new ArrayList<>(stored.size());
             for (StoredEntry e : stored) {
                 decoded.add(new ChainEntry(e.sequence(), e.body().getBytes(StandardCharsets.UTF_8),
-                        parseHex(e.prevHash()), parseHex(e.hash())));
+                        HashHex.parse(e.prevHash()), HashHex.parse(e.hash())));
             }
             return decoded;
         }

@@ -2,9 +2,9 @@ package io.countersign.evidence;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 import io.countersign.audit.ChainEntry;
+import io.countersign.audit.HashHex;
 
 /**
  * One line of {@code log.jsonl}: {@code {"sequence":N,"prevHash":"sha256:…","hash":"sha256:…","body":…}}
@@ -77,7 +77,7 @@ final class LogLine {
             throw new IllegalArgumentException("a hash is cut short");
         }
         try {
-            return HexFormat.of().parseHex(new String(line, at, HEX, StandardCharsets.US_ASCII));
+            return HashHex.parse(new String(line, at, HEX, StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("a hash is not hex");
         }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,23 +40,8 @@ class BatchTakerTest {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 5, MINUTE);
         queue.add(1);
         queue.add(2);
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread late = new Thread(() -> {
-            try {
-                waiting.await();
-                Thread.sleep(100);
-                queue.add(3);
-                Thread.sleep(100);
-                queue.add(4);
-                queue.add(5);
-                queue.add(6);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        late.start();
+        Thread late = addLater(List.of(3), List.of(4, 5, 6));
         List<Integer> batch = new ArrayList<>();
-        waiting.countDown();
         taker.take(batch, IDLE);
         late.join();
         assertEquals(List.of(1, 2, 3, 4, 5), batch, "the late entries join the batch, up to its size");
@@ -74,15 +58,7 @@ class BatchTakerTest {
         assertEquals(List.of(1, 2), first);
 
         queue.add(3);
-        Thread late = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-                queue.add(4);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        late.start();
+        Thread late = addLater(List.of(4));
         List<Integer> second = new ArrayList<>();
         taker.take(second, IDLE);
         late.join();
@@ -100,5 +76,22 @@ class BatchTakerTest {
         List<Integer> none = new ArrayList<>();
         taker.take(none, IDLE);
         assertEquals(List.of(), none, "nothing queued: nothing taken after the idle wait");
+    }
+
+    /** Starts a thread that adds each group of entries to the queue, 100 ms after the one before. */
+    @SafeVarargs
+    private Thread addLater(List<Integer>... groups) {
+        Thread late = new Thread(() -> {
+            try {
+                for (List<Integer> group : groups) {
+                    Thread.sleep(100);
+                    queue.addAll(group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        late.start();
+        return late;
     }
 }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import io.countersign.testing.Properties;
 
-/** The reader's own hex parser reads every hash as HexFormat does, and refuses what HexFormat refuses. */
-class LogReaderHexTest {
+/** The log's own hex parser reads every hash as HexFormat does, and refuses what HexFormat refuses. */
+class HashHexTest {
     @Test
     void parsesAsHexFormatDoes() {
         Properties.check(2_000, (SplittableRandom random) -> {
@@ -20,8 +20,8 @@ class LogReaderHexTest {
             return bytes;
         }, bytes -> {
             String lower = HexFormat.of().formatHex(bytes);
-            assertArrayEquals(bytes, LogReader.parseHex(lower));
-            assertArrayEquals(HexFormat.of().parseHex(lower.toUpperCase()), LogReader.parseHex(lower.toUpperCase()));
+            assertArrayEquals(bytes, HashHex.parse(lower));
+            assertArrayEquals(HexFormat.of().parseHex(lower.toUpperCase()), HashHex.parse(lower.toUpperCase()));
             return bytes.length == 32 ? "hash-sized" : "other";
         });
     }
@@ -30,7 +30,7 @@ class LogReaderHexTest {
     void refusesWhatIsNotHex() {
         for (String bad : new String[] { "0", "0g", "g0", "  ", "0\u0660", "\u00e9a", "ab:cd" }) {
             assertThrows(IllegalArgumentException.class, () -> HexFormat.of().parseHex(bad), bad);
-            assertThrows(IllegalArgumentException.class, () -> LogReader.parseHex(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> HashHex.parse(bad), bad);
         }
     }
 }
