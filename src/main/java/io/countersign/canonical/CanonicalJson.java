@@ -122,7 +122,12 @@ public final class CanonicalJson {
     /** As RFC 8785 (ECMAScript's JSON.stringify): the shortest escapes, everything else as it is. */
     private static void writeString(String value, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0;
+        while (plain < value.length() && needsNoEscape(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -142,6 +147,10 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsNoEscape(char c) {
+        return c >= 0x20 && c != '"' && c != '\\';
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
