@@ -1,16 +1,21 @@
 package io.countersign.audit;
 
+import static io.countersign.audit.RowInsert.Type.BIGINT;
+import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
+import static io.countersign.audit.RowInsert.Type.VARCHAR;
+import static io.countersign.audit.RowInsert.column;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
@@ -52,7 +58,13 @@ public class DecisionLog {
     private record Pending(LogWrite write, CompletableFuture<LogResult> done) {
     }
 
+    /** A log_entry row as the writer inserts it; hashes are lower-case hex. */
+    private static final RowInsert ENTRY = RowInsert.into("log_entry", column("sequence", BIGINT),
+            column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", VARCHAR), column("prev_hash", VARCHAR),
+            column("hash", VARCHAR));
+
     private final EntityManager em;
+    private final boolean postgresql;
     private final LogConfig config;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSize;
@@ -61,8 +73,10 @@ public class DecisionLog {
     private volatile boolean lastBatchFailed;
     private final List<Thread> writers = new ArrayList<>();
 
-    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry) {
+    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.em = em;
+        this.postgresql = "postgresql".equals(dbKind);
         this.config = config;
         if (config.writers() < 1) {
             throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
@@ -202,9 +216,13 @@ public class DecisionLog {
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
         LogBatch context = new LogBatch(now, batch.stream().map(Pending::write).toList());
-        List<Entry> entries = new ArrayList<>(batch.size());
-        // Each write's rows are persisted as it is appended, so that a later guard in the batch sees them;
-        // they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
+        List<Object[]> entries = new ArrayList<>(batch.size());
+        // The entries first, then the write-once rows, table by table in the order they first appear.
+        Map<RowInsert, List<Object[]>> inserted = new LinkedHashMap<>();
+        inserted.put(ENTRY, entries);
+        // Each write's entities are persisted as it is appended, so that a later guard in the batch sees
+        // them; they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
+        // Write-once rows are inserted with the entries.
         for (Pending pending : batch) {
             LogWrite write = pending.write();
             LogWrite.Check check = write.guard() == null ? null : write.guard().check(context);
@@ -219,55 +237,29 @@ public class DecisionLog {
             byte[] body = write.stamped(recordedAt, sequence);
             byte[] hash = HashChain.link(previous, body);
             String hashHex = HexFormat.of().formatHex(hash);
-            entries.add(new Entry(sequence, write.kind(), new String(body, StandardCharsets.UTF_8), previousHex, hashHex));
+            entries.add(new Object[] { sequence, now, write.kind(), new String(body, StandardCharsets.UTF_8), previousHex, hashHex });
             for (Object row : write.rows()) {
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
                 }
-                em.persist(row);
+                if (row instanceof LogWrite.Inserted once) {
+                    inserted.computeIfAbsent(once.insert(), table -> new ArrayList<>()).add(once.values());
+                } else {
+                    em.persist(row);
+                }
             }
             previous = hash;
             previousHex = hashHex;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
         if (!entries.isEmpty()) {
-            write(session, entries, now);
+            long last = sequence;
+            String lastHash = previousHex;
+            // The head moves in the same round trip as the inserts (PostgreSQL), under the lock taken above.
+            session.doWork(connection -> RowInsert.insertAll(connection, postgresql, inserted,
+                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID, last, lastHash));
         }
         return results;
-    }
-
-    /** One log_entry row as the writer inserts it; hashes are lower-case hex. */
-    private record Entry(long sequence, String kind, String body, String prevHash, String hash) {
-    }
-
-    /**
-     * Inserts the entries in one JDBC batch on the transaction's connection (no entity is needed for a
-     * row written once) and moves the chain head to the last of them.
-     */
-    private static void write(Session session, List<Entry> entries, Instant recordedAt) {
-        OffsetDateTime at = recordedAt.atOffset(ZoneOffset.UTC);
-        Entry last = entries.get(entries.size() - 1);
-        session.doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Entry entry : entries) {
-                    insert.setLong(1, entry.sequence());
-                    insert.setObject(2, at);
-                    insert.setString(3, entry.kind());
-                    insert.setString(4, entry.body());
-                    insert.setString(5, entry.prevHash());
-                    insert.setString(6, entry.hash());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            try (PreparedStatement move = connection.prepareStatement(
-                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID)) {
-                move.setLong(1, last.sequence());
-                move.setString(2, last.hash());
-                move.executeUpdate();
-            }
-        });
     }
 
     private static String rootMessage(Throwable e) {

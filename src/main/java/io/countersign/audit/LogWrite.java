@@ -2,6 +2,7 @@ package io.countersign.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.countersign.canonical.CanonicalJson;
 
@@ -15,8 +16,10 @@ import io.countersign.canonical.CanonicalJson;
  * @param payload handed back to the caller with the result (what to answer once the entry is committed)
  */
 public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Object> rows, Object payload) {
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z.]*");
+
     public LogWrite {
-        if (!kind.matches("[a-z][a-z.]*")) {
+        if (!KIND.matcher(kind).matches()) {
             throw new IllegalArgumentException("an entry kind is lower-case words and dots: " + kind);
         }
     }
@@ -42,6 +45,19 @@ public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Obj
 
     /** Append nothing; {@code payload} is the caller's result (an idempotent replay, a conflict). */
     public record Refuse(Object payload) implements Check {
+    }
+
+    /**
+     * A row written once and never changed by this transaction: the writer inserts it with plain JDBC,
+     * with the entries, instead of through the persistence context. Guards of the same batch do not see
+     * it in the database, so a guard that must find it keeps it itself.
+     */
+    public interface Inserted {
+        /** Its table and columns: one for every row of a kind, so that they are inserted together. */
+        RowInsert insert();
+
+        /** Its values in the columns' order, once its sequence is set. */
+        Object[] values();
     }
 
     /** A row that records which log entry it belongs to. */

@@ -1,5 +1,10 @@
 package io.countersign.decision;
 
+import static io.countersign.audit.RowInsert.Type.BIGINT;
+import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
+import static io.countersign.audit.RowInsert.Type.VARCHAR;
+import static io.countersign.audit.RowInsert.column;
+
 import java.time.Instant;
 
 import jakarta.persistence.Column;
@@ -10,13 +15,22 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.countersign.audit.LogWrite;
+import io.countersign.audit.RowInsert;
 import io.countersign.policy.Outcome;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A decision as answered: the response body kept verbatim, for {@code GET /v1/decisions/{id}} and replays. */
+/**
+ * A decision as answered: the response body kept verbatim, for {@code GET /v1/decisions/{id}} and replays.
+ * Inserted by the log writer with its entry (never updated), read as an entity.
+ */
 @Entity
 @Table(name = "decision")
-public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequenced {
+public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequenced, LogWrite.Inserted {
+    private static final RowInsert INSERT = RowInsert.into("decision", column("id", VARCHAR), column("sequence", BIGINT),
+            column("decided_at", TIMESTAMPTZ), column("caller_id", VARCHAR), column("outcome", VARCHAR),
+            column("action_digest", VARCHAR), column("idempotency_key", VARCHAR), column("request_hash", VARCHAR),
+            column("response", VARCHAR));
+
     @Id
     public String id;
     public long sequence;
@@ -37,5 +51,16 @@ public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequen
     @Override
     public void sequence(long sequence) {
         this.sequence = sequence;
+    }
+
+    @Override
+    public RowInsert insert() {
+        return INSERT;
+    }
+
+    @Override
+    public Object[] values() {
+        return new Object[] { id, sequence, decidedAt, callerId, outcome.name(), actionDigest, idempotencyKey, requestHash,
+                response };
     }
 }

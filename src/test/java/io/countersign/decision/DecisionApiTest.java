@@ -29,6 +29,7 @@ import io.countersign.policy.api.Resource;
 import io.countersign.policy.api.RequestContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
@@ -84,11 +85,14 @@ class DecisionApiTest {
 
     @Test
     void theCallerAndAuditorsCanReadADecisionOthersCannot() {
-        String id = given().auth().oauth2(TestTokens.agent("etl-bot")).body(EXPORT)
-                .when().post("/v1/decisions").then().statusCode(200).extract().path("decisionId");
+        String answered = given().auth().oauth2(TestTokens.agent("etl-bot")).body(EXPORT)
+                .when().post("/v1/decisions").then().statusCode(200).extract().asString();
+        String id = JsonPath.from(answered).getString("decisionId");
 
-        given().auth().oauth2(TestTokens.agent("etl-bot")).when().get("/v1/decisions/" + id)
-                .then().statusCode(200).body("decisionId", equalTo(id)).body("outcome", equalTo("REQUIRE_APPROVAL"));
+        String read = given().auth().oauth2(TestTokens.agent("etl-bot")).when().get("/v1/decisions/" + id)
+                .then().statusCode(200).body("decisionId", equalTo(id)).body("outcome", equalTo("REQUIRE_APPROVAL"))
+                .extract().asString();
+        assertEquals(answered, read, "the stored answer is the one given, byte for byte");
         given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + id)
                 .then().statusCode(200).body("decisionId", equalTo(id));
         given().auth().oauth2(TestTokens.agent("other-bot")).when().get("/v1/decisions/" + id)

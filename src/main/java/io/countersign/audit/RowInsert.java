@@ -1,0 +1,130 @@
+package io.countersign.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where the log writer inserts rows: a table and its columns. On PostgreSQL every table of a batch, and
+ * the move of the chain head, go in one statement sent in one round trip, each table's rows as arrays
+ * ({@code unnest}); elsewhere (embedded H2, where a statement costs no round trip) one JDBC batch per table.
+ */
+public record RowInsert(String table, List<Column> columns) {
+    /** The SQL types a written row holds, with the Java value each is given as. */
+    public enum Type {
+        /** A {@link Long}. */
+        BIGINT,
+        /** A {@link String}. */
+        VARCHAR,
+        /** An {@link Instant}, stored as TIMESTAMP WITH TIME ZONE. */
+        TIMESTAMPTZ
+    }
+
+    public record Column(String name, Type type) {
+    }
+
+    public RowInsert {
+        columns = List.copyOf(columns);
+    }
+
+    public static RowInsert into(String table, Column... columns) {
+        return new RowInsert(table, List.of(columns));
+    }
+
+    public static Column column(String name, Type type) {
+        return new Column(name, type);
+    }
+
+    private String names() {
+        return columns.stream().map(Column::name).collect(Collectors.joining(", "));
+    }
+
+    /** One row per execution: {@code INSERT INTO t (a, b) VALUES (?, ?)}. */
+    String valuesSql() {
+        return "INSERT INTO " + table + " (" + names() + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Every row at once, one array per column: {@code INSERT INTO t (a, b) SELECT * FROM unnest(?::bigint[], ?::varchar[])}. */
+    String unnestSql() {
+        return "INSERT INTO " + table + " (" + names() + ") SELECT * FROM unnest("
+                + columns.stream().map(c -> "?::" + c.type().name().toLowerCase() + "[]").collect(Collectors.joining(", "))
+                + ")";
+    }
+
+    /** Binds one row's {@code values} from parameter {@code first} on, for {@link #valuesSql()}. */
+    void bindRow(PreparedStatement statement, int first, Object[] values) throws SQLException {
+        for (int i = 0; i < columns.size(); i++) {
+            bind(statement, first + i, columns.get(i).type(), values[i]);
+        }
+    }
+
+    /** Binds the columns of {@code rows} as arrays from parameter {@code first} on, for {@link #unnestSql()}; returns the next parameter. */
+    int bindColumns(PreparedStatement statement, int first, List<Object[]> rows) throws SQLException {
+        Connection connection = statement.getConnection();
+        for (int i = 0; i < columns.size(); i++) {
+            Type type = columns.get(i).type();
+            Object[] column = type == Type.BIGINT ? new Long[rows.size()] : new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                Object value = rows.get(r)[i];
+                // Timestamps travel as ISO-8601 text, cast to timestamptz[] by the statement.
+                column[r] = value instanceof Instant instant ? instant.toString() : value;
+            }
+            statement.setArray(first + i, connection.createArrayOf(type == Type.BIGINT ? "bigint" : "varchar", column));
+        }
+        return first + columns.size();
+    }
+
+    private static void bind(PreparedStatement statement, int index, Type type, Object value) throws SQLException {
+        switch (type) {
+            case BIGINT -> statement.setObject(index, value, java.sql.Types.BIGINT);
+            case VARCHAR -> statement.setString(index, (String) value);
+            case TIMESTAMPTZ -> statement.setObject(index, value == null ? null : ((Instant) value).atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    /**
+     * Inserts {@code rows} (insert by insert, in order) and then runs {@code last} with its parameters,
+     * in one round trip on PostgreSQL.
+     */
+    static void insertAll(Connection connection, boolean postgresql, Map<RowInsert, List<Object[]>> rows, String last,
+            Object... lastParameters) throws SQLException {
+        if (postgresql) {
+            List<String> statements = new ArrayList<>();
+            rows.forEach((insert, values) -> statements.add(insert.unnestSql()));
+            statements.add(last);
+            try (PreparedStatement all = connection.prepareStatement(String.join(";\n", statements))) {
+                int next = 1;
+                for (Map.Entry<RowInsert, List<Object[]>> e : rows.entrySet()) {
+                    next = e.getKey().bindColumns(all, next, e.getValue());
+                }
+                for (Object parameter : lastParameters) {
+                    all.setObject(next++, parameter);
+                }
+                all.execute();
+            }
+            return;
+        }
+        for (Map.Entry<RowInsert, List<Object[]>> e : rows.entrySet()) {
+            try (PreparedStatement insert = connection.prepareStatement(e.getKey().valuesSql())) {
+                for (Object[] values : e.getValue()) {
+                    e.getKey().bindRow(insert, 1, values);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(last)) {
+            for (int i = 0; i < lastParameters.length; i++) {
+                statement.setObject(i + 1, lastParameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+}
