@@ -17,7 +17,8 @@ public final class ServiceMain {
      */
     static final String H2_OBJECT_CACHE = "h2.objectCache";
 
-    private ServiceMain() {
+    ServiceMain() {
+        // Quarkus also registers the class as a bean; it has no state.
     }
 
     public static void main(String... args) {
