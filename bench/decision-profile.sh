@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Where a decision's CPU goes, for one service under the decision load of bench/decision-endpoint.sh:
+# a fresh service and data directory (and, with --postgresql, a fresh database), a warm-up, then one
+# measured wrk run (-t2 -c32) that reports decisions/s and p99, the machine's idle share, the log's batches
+# and commit time (from /q/metrics), and CPU microseconds per request by thread group of the service
+# (event loops, log writer, JIT compilers, GC) and for all PostgreSQL processes together.
+# It is a tool for comparing one setting or build against another back to back, not the benchmark of
+# record: the ratios against the no-op baseline come from bench/decision-endpoint.sh.
+#
+# Usage: bench/decision-profile.sh [--postgresql] [--baseline]
+#   --postgresql  the PostgreSQL jar (target/quarkus-app-postgresql) against a fresh database on
+#                 127.0.0.1:5432 (user postgres), dropped afterwards
+#   --baseline    measure GET /v1/whoami (the no-op baseline) instead of decisions
+# Environment: PROFILE_WARMUP (decision warm-up seconds, 60), PROFILE_SECONDS (measured run, 20),
+#   PROFILE_JAVA_OPTS (extra JVM options), PROFILE_JFR=FILE records a JFR profile (settings=profile) of
+#   the measured run into FILE, PROFILE_PORT (18081). Any COUNTERSIGN_* setting in the environment
+#   reaches the service (e.g. COUNTERSIGN_LOG_GATHER=0ms).
+# Builds no jar: run bench/decision-endpoint.sh or ./mvnw package first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+WARMUP="${PROFILE_WARMUP:-60}"
+SECONDS_MEASURED="${PROFILE_SECONDS:-20}"
+PORT="${PROFILE_PORT:-18081}"
+BASE="http://127.0.0.1:$PORT"
+APP="$ROOT/target/quarkus-app"
+pg=0
+baseline=0
+for arg in "$@"; do
+  case "$arg" in
+    --postgresql) pg=1; APP="$ROOT/target/quarkus-app-postgresql" ;;
+    --baseline) baseline=1 ;;
+    *) echo "usage: $0 [--postgresql] [--baseline]" >&2; exit 2 ;;
+  esac
+done
+[ -f "$APP/quarkus-run.jar" ] || { echo "no jar in $APP: build it first" >&2; exit 1; }
+
+WORK="$(mktemp -d /tmp/countersign-profile.XXXXXX)"
+DATA="$WORK/data"
+PG_DB=""
+SERVICE_PID=""
+cleanup() {
+  [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null || true
+  [ -n "$PG_DB" ] && psql -h 127.0.0.1 -U postgres -q -c "drop database if exists $PG_DB" >/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+env=(QUARKUS_HTTP_PORT="$PORT" COUNTERSIGN_DATA_DIR="$DATA" COUNTERSIGN_RULES_DIR="$ROOT/rules"
+  COUNTERSIGN_RATE_LIMIT_PER_SECOND=1000000000 COUNTERSIGN_RATE_LIMIT_BURST=1000000000)
+if [ "$pg" = 1 ]; then
+  PG_DB="countersign_profile_$$"
+  psql -h 127.0.0.1 -U postgres -q -c "create database $PG_DB" >/dev/null
+  env+=(QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" QUARKUS_DATASOURCE_USERNAME=postgres)
+fi
+env "${env[@]}" java -Xms512m -Xmx512m ${PROFILE_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+for _ in $(seq 240); do
+  curl -sf -o /dev/null "$BASE/q/health/ready" && break
+  kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 30 "$WORK/service.log" >&2; exit 1; }
+  sleep 0.5
+done
+export BENCH_TOKEN BENCH_UNIQUE=0
+BENCH_TOKEN="$(COUNTERSIGN_DATA_DIR="$DATA" ./countersign token --sub bench-bot --type agent --groups agent --ttl 2h)"
+export BENCH_BODY='{"action":"aws.s3.export","resource":{"type":"s3-bucket","id":"customer-data","environment":"production","classification":"confidential","attributes":{"destination":"s3://corp-analytics-exports"}},"onBehalfOf":"alice@example.com","context":{"reason":"benchmark"}}'
+
+load() { # load SECONDS: the measured kind of request for SECONDS
+  if [ "$baseline" = 1 ]; then
+    wrk -t2 -c32 "-d${1}s" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$BASE/v1/whoami"
+  else
+    wrk -t2 -c32 "-d${1}s" --latency -s bench/decision-post.lua "$BASE/v1/decisions"
+  fi
+}
+# CPU ticks so far: per thread group of the service (names up to a digit or '#'), all postgres processes,
+# and the machine's busy total.
+snapshot() {
+  {
+    for t in /proc/"$SERVICE_PID"/task/*; do
+      echo "$(tr ' ' _ <"$t/comm" | sed 's/[-_#]*[0-9]*$//') $(sed 's/.*) //' "$t/stat" | awk '{ print $12 + $13 }')"
+    done | awk '{ a[$1] += $2 } END { for (k in a) print k, a[k] }'
+    echo "postgres $(for p in $(pgrep -x postgres || true); do sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }'; done | awk '{ s += $1 } END { print s + 0 }')"
+    echo "~machine $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
+  } | sort
+}
+log_metrics() { curl -sf "$BASE/q/metrics" | grep -E '^countersign_log_(batch_size|commit_seconds)_(sum|count) ' | sort || true; }
+
+echo "warm-up: ${WARMUP} s of decisions$([ "$baseline" = 1 ] && echo ", then 20 s of the baseline")"
+BENCH_TOKEN="$BENCH_TOKEN" wrk -t2 -c32 "-d${WARMUP}s" -s bench/decision-post.lua "$BASE/v1/decisions" | grep Requests/sec
+[ "$baseline" = 1 ] && load 20 | grep Requests/sec
+if [ -n "${PROFILE_JFR:-}" ]; then
+  jcmd "$SERVICE_PID" JFR.start name=profile settings=profile filename="$PROFILE_JFR" duration="${SECONDS_MEASURED}s" >/dev/null
+fi
+snapshot >"$WORK/cpu0"; log_metrics >"$WORK/m0"
+load "$SECONDS_MEASURED" >"$WORK/wrk"
+snapshot >"$WORK/cpu1"; log_metrics >"$WORK/m1"
+
+echo "measured: $SECONDS_MEASURED s, $([ "$baseline" = 1 ] && echo "GET /v1/whoami" || echo "POST /v1/decisions")"
+grep -E 'Requests/sec|99%' "$WORK/wrk" | sed 's/^ */  /'
+n="$(awk '/requests in/ { print $1 }' "$WORK/wrk")"
+hz="$(getconf CLK_TCK)"
+join "$WORK/cpu0" "$WORK/cpu1" | awk -v n="$n" -v hz="$hz" -v secs="$SECONDS_MEASURED" -v cores="$(nproc)" '
+  $1 == "~machine" { printf "  machine idle %.0f%%\n", 100 - 100 * ($3 - $2) / hz / secs / cores; next }
+  ($3 - $2) / hz * 1e6 / n >= 1 { printf "  CPU %-24s %6.1f us/request\n", $1, ($3 - $2) / hz * 1e6 / n }'
+if [ -s "$WORK/m0" ]; then
+  join "$WORK/m0" "$WORK/m1" | awk -v secs="$SECONDS_MEASURED" '{ d[$1] = $3 - $2 } END {
+    b = d["countersign_log_batch_size_count"]; if (b == 0) exit
+    printf "  log: %d commits, mean batch %.1f, mean commit %.2f ms, writer busy %.0f%%\n", b,
+      d["countersign_log_batch_size_sum"] / b, 1000 * d["countersign_log_commit_seconds_sum"] / b,
+      100 * d["countersign_log_commit_seconds_sum"] / secs }'
+fi
