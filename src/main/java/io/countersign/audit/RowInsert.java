@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * the move of the chain head, go in one statement sent in one round trip, each table's rows as arrays
  * ({@code unnest}); elsewhere (embedded H2, where a statement costs no round trip) one JDBC batch per table.
  */
-public record RowInsert(String table, List<Column> columns) {
+public final class RowInsert {
     /** The SQL types a written row holds, with the Java value each is given as. */
     public enum Type {
         /** A {@link Long}. */
@@ -29,10 +29,29 @@ public record RowInsert(String table, List<Column> columns) {
     public record Column(String name, Type type) {
     }
 
-    public RowInsert {
-        columns = List.copyOf(columns);
+    private final String table;
+    private final List<Column> columns;
+    /** Both statements, built once: the writer uses one per table in every batch. */
+    private final String valuesSql;
+    private final String unnestSql;
+
+    private RowInsert(String table, List<Column> columns) {
+        this.table = table;
+        this.columns = List.copyOf(columns);
+        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        // One row per execution: INSERT INTO t (a, b) VALUES (?, ?)
+        this.valuesSql = "INSERT INTO " + table + " (" + names + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        // Every row at once, one array per column: INSERT INTO t (a, b) SELECT * FROM unnest(?::bigint[], ?::varchar[])
+        this.unnestSql = "INSERT INTO " + table + " (" + names + ") SELECT * FROM unnest("
+                + columns.stream().map(c -> "?::" + c.type().name().toLowerCase() + "[]").collect(Collectors.joining(", "))
+                + ")";
     }
 
+    /**
+     * The insert into {@code table}. Each is a constant of the row type it serves, and the writer groups a
+     * batch's rows by it (identity: one instance per table).
+     */
     public static RowInsert into(String table, Column... columns) {
         return new RowInsert(table, List.of(columns));
     }
@@ -41,31 +60,18 @@ public record RowInsert(String table, List<Column> columns) {
         return new Column(name, type);
     }
 
-    private String names() {
-        return columns.stream().map(Column::name).collect(Collectors.joining(", "));
+    public String table() {
+        return table;
     }
 
-    /** One row per execution: {@code INSERT INTO t (a, b) VALUES (?, ?)}. */
-    String valuesSql() {
-        return "INSERT INTO " + table + " (" + names() + ") VALUES ("
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-    }
-
-    /** Every row at once, one array per column: {@code INSERT INTO t (a, b) SELECT * FROM unnest(?::bigint[], ?::varchar[])}. */
-    String unnestSql() {
-        return "INSERT INTO " + table + " (" + names() + ") SELECT * FROM unnest("
-                + columns.stream().map(c -> "?::" + c.type().name().toLowerCase() + "[]").collect(Collectors.joining(", "))
-                + ")";
-    }
-
-    /** Binds one row's {@code values} from parameter {@code first} on, for {@link #valuesSql()}. */
+    /** Binds one row's {@code values} from parameter {@code first} on, for {@link #valuesSql}. */
     void bindRow(PreparedStatement statement, int first, Object[] values) throws SQLException {
         for (int i = 0; i < columns.size(); i++) {
             bind(statement, first + i, columns.get(i).type(), values[i]);
         }
     }
 
-    /** Binds the columns of {@code rows} as arrays from parameter {@code first} on, for {@link #unnestSql()}; returns the next parameter. */
+    /** Binds the columns of {@code rows} as arrays from parameter {@code first} on, for {@link #unnestSql}; returns the next parameter. */
     int bindColumns(PreparedStatement statement, int first, List<Object[]> rows) throws SQLException {
         Connection connection = statement.getConnection();
         for (int i = 0; i < columns.size(); i++) {
@@ -97,22 +103,20 @@ public record RowInsert(String table, List<Column> columns) {
             Object... lastParameters) throws SQLException {
         if (postgresql) {
             List<String> statements = new ArrayList<>();
-            rows.forEach((insert, values) -> statements.add(insert.unnestSql()));
+            rows.keySet().forEach(insert -> statements.add(insert.unnestSql));
             statements.add(last);
             try (PreparedStatement all = connection.prepareStatement(String.join(";\n", statements))) {
                 int next = 1;
                 for (Map.Entry<RowInsert, List<Object[]>> e : rows.entrySet()) {
                     next = e.getKey().bindColumns(all, next, e.getValue());
                 }
-                for (Object parameter : lastParameters) {
-                    all.setObject(next++, parameter);
-                }
+                bindAll(all, next, lastParameters);
                 all.execute();
             }
             return;
         }
         for (Map.Entry<RowInsert, List<Object[]>> e : rows.entrySet()) {
-            try (PreparedStatement insert = connection.prepareStatement(e.getKey().valuesSql())) {
+            try (PreparedStatement insert = connection.prepareStatement(e.getKey().valuesSql)) {
                 for (Object[] values : e.getValue()) {
                     e.getKey().bindRow(insert, 1, values);
                     insert.addBatch();
@@ -121,10 +125,14 @@ public record RowInsert(String table, List<Column> columns) {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(last)) {
-            for (int i = 0; i < lastParameters.length; i++) {
-                statement.setObject(i + 1, lastParameters[i]);
-            }
+            bindAll(statement, 1, lastParameters);
             statement.executeUpdate();
+        }
+    }
+
+    private static void bindAll(PreparedStatement statement, int first, Object[] parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(first + i, parameters[i]);
         }
     }
 }

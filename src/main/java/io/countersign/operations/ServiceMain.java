@@ -17,10 +17,6 @@ public final class ServiceMain {
      */
     static final String H2_OBJECT_CACHE = "h2.objectCache";
 
-    ServiceMain() {
-        // Quarkus also registers the class as a bean; it has no state.
-    }
-
     public static void main(String... args) {
         if (System.getProperty(H2_OBJECT_CACHE) == null) {
             System.setProperty(H2_OBJECT_CACHE, "false");
