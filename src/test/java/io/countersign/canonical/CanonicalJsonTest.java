@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 import io.countersign.testing.Properties;
 
 class CanonicalJsonTest {
@@ -42,6 +45,30 @@ class CanonicalJsonTest {
     }
 
     private record Pair(String name, Object value, Colour colour) {
+    }
+
+    /** Records and an enum that Jackson writes other than the plain way, so the one-pass writer must leave them to it. */
+    private record Renamed(@JsonProperty("zz") String name, Object value) {
+    }
+
+    private record WithGetter(String name) {
+        public String getExtra() {
+            return "extra " + name;
+        }
+    }
+
+    @JsonPropertyOrder({ "b", "a" })
+    private interface Tagged {
+        @JsonProperty("renamedA")
+        String a();
+    }
+
+    private record Inherits(String a, Object b) implements Tagged {
+    }
+
+    private enum Shade {
+        @JsonProperty("light")
+        LIGHT, DARK
     }
 
     /**
@@ -86,7 +113,13 @@ class CanonicalJsonTest {
                     default -> string(random);
                 };
             case 6:
-                return new Pair(string(random), value(random, depth + 1), random.nextBoolean() ? null : Colour.GREEN);
+                return switch (random.nextInt(6)) {
+                    case 0 -> new Renamed(string(random), value(random, depth + 1));
+                    case 1 -> new WithGetter(string(random));
+                    case 2 -> new Inherits(string(random), value(random, depth + 1));
+                    case 3 -> random.nextBoolean() ? Shade.LIGHT : Shade.DARK;
+                    default -> new Pair(string(random), value(random, depth + 1), random.nextBoolean() ? null : Colour.GREEN);
+                };
             case 7: {
                 List<Object> list = new ArrayList<>();
                 for (int i = random.nextInt(5); i > 0; i--) {
