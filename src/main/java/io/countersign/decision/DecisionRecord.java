@@ -20,8 +20,10 @@ import io.countersign.policy.Outcome;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * A decision as answered: the response body kept verbatim, for {@code GET /v1/decisions/{id}} and replays.
- * Inserted by the log writer with its entry (never updated), read as an entity.
+ * A decision as answered, for {@code GET /v1/decisions/{id}} and replays. The answer is rebuilt from the
+ * decision's log entry, which records every value in it; {@code response} keeps it verbatim only where that
+ * could not give the same text (and for decisions logged before V7). Inserted by the log writer with its
+ * entry (never updated), read as an entity.
  */
 @Entity
 @Table(name = "decision")
@@ -45,7 +47,9 @@ public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequen
     @Column(name = "idempotency_key")
     public String idempotencyKey;
     @Column(name = "request_hash")
+    /** Of the request body, for replays: set only for a request with an idempotency key (and before V7). */
     public String requestHash;
+    /** The answer verbatim, or null when it is rebuilt from the entry. */
     public String response;
 
     @Override

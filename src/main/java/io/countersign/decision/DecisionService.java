@@ -1,5 +1,6 @@
 package io.countersign.decision;
 
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -25,7 +26,10 @@ import org.hibernate.Session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.countersign.approval.ApprovalEvents;
 import io.countersign.approval.ApprovalRecord;
@@ -64,6 +68,8 @@ import io.quarkus.hibernate.orm.panache.Panache;
 public class DecisionService {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
+    /** The answer's writer, its serializer found once. */
+    private static final ObjectWriter ANSWER = JSON.writerFor(DecisionView.class);
 
     /** The answer: the response body, and whether it replays an earlier decision. */
     public record Answer(String body, Outcome outcome, boolean replayed, io.countersign.approval.ApprovalView requested,
@@ -84,7 +90,8 @@ public class DecisionService {
             String actionDigest, String timestamp, ApprovalView approval) {
     }
 
-    private record Replay(DecisionRecord previous, boolean sameRequest) {
+    /** An earlier decision under the same idempotency key: its answer, and whether it was asked with the same body. */
+    private record Replay(String answer, Outcome outcome, boolean sameRequest) {
     }
 
     private final PolicyService policies;
@@ -160,7 +167,7 @@ public class DecisionService {
                     throw Problem.of(409, "idempotency_key_reused", "Idempotency key reused",
                             "this Idempotency-Key was used with a different request body").exception();
                 }
-                return new Answer(replay.previous().response, replay.previous().outcome, true);
+                return new Answer(replay.answer(), replay.outcome(), true);
             }
             Answer appended = (Answer) result.payload();
             decisions.get(appended.outcome()).increment();
@@ -190,6 +197,7 @@ public class DecisionService {
         final String idempotencyKey;
         final Decision decision;
         final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        final String decidedAt = now.toString();
         final String decisionId = RowIds.next();
         final String actionDigest;
         final String requestHash;
@@ -202,7 +210,8 @@ public class DecisionService {
             this.idempotencyKey = idempotencyKey;
             this.decision = decision;
             this.actionDigest = ActionDigest.of(request.request());
-            this.requestHash = CanonicalJson.sha256(CanonicalJson.bytes(asked));
+            // Only a replay compares bodies, and only a request with an Idempotency-Key can be replayed.
+            this.requestHash = idempotencyKey == null ? null : CanonicalJson.sha256(CanonicalJson.bytes(asked));
             this.logged = masking.apply(asked);
         }
 
@@ -296,8 +305,8 @@ public class DecisionService {
          */
         LogWrite write(Outcome outcome, List<ReasonView> reasons, ApprovalView approvalView, ApprovalRecord newApproval,
                 Map<String, Object> approvalUse) {
-            String response = DecisionService.write(new DecisionView(decisionId, outcome, reasons, decision.policyVersion(),
-                    actionDigest, now.toString(), approvalView));
+            String response = answer(new DecisionView(decisionId, outcome, reasons, decision.policyVersion(),
+                    actionDigest, decidedAt, approvalView));
             DecisionRecord record = new DecisionRecord();
             record.id = decisionId;
             record.decidedAt = now;
@@ -306,7 +315,9 @@ public class DecisionService {
             record.actionDigest = actionDigest;
             record.idempotencyKey = idempotencyKey;
             record.requestHash = requestHash;
-            record.response = response;
+            // The entry holds everything the answer says, so the row keeps the answer only when it could not
+            // be rebuilt from the entry exactly (see answerFromEntry).
+            record.response = rebuildable(response) ? null : response;
 
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("decisionId", decisionId);
@@ -318,7 +329,7 @@ public class DecisionService {
             entry.put("matched", decision.matched().stream().map(Reason::rule).distinct().toList());
             entry.put("policyVersion", decision.policyVersion());
             entry.put("actionDigest", actionDigest);
-            entry.put("decidedAt", now.toString());
+            entry.put("decidedAt", decidedAt);
             entry.put("approval", approvalView);
             entry.put("approvalUse", approvalUse);
             entry.put("idempotencyKey", idempotencyKey);
@@ -337,6 +348,10 @@ public class DecisionService {
     private record Known(ApprovalView view, Instant expiresAt) {
     }
 
+    /** A decision under an idempotency key, with its answer when this batch appended it. */
+    private record Prior(DecisionRecord record, String answer) {
+    }
+
     /** A pending request as the guards of a batch know it: which one, and until when it may be voted on. */
     private record PendingRef(String id, Instant expiresAt) {
     }
@@ -351,7 +366,8 @@ public class DecisionService {
         private static final String PENDING = "SELECT id, requester_id, action_digest, expires_at FROM approval"
                 + " WHERE status = 'PENDING' AND action_digest IN (%s) ORDER BY created_at DESC";
 
-        final Map<String, DecisionRecord> byKey = new HashMap<>();
+        /** Earlier decisions by caller and key; the answer is known for those appended in this batch. */
+        final Map<String, Prior> byKey = new HashMap<>();
         final Map<String, PendingRef> pending = new HashMap<>();
 
         static Lookups load(LogBatch batch) {
@@ -370,7 +386,7 @@ public class DecisionService {
             }
             if (!keys.isEmpty()) {
                 DecisionRecord.<DecisionRecord> list("idempotencyKey in ?1", keys)
-                        .forEach(d -> found.byKey.put(d.callerId + "\n" + d.idempotencyKey, d));
+                        .forEach(d -> found.byKey.put(d.callerId + "\n" + d.idempotencyKey, new Prior(d, null)));
             }
             if (!digests.isEmpty()) {
                 EntityManager em = Panache.getEntityManager();
@@ -428,15 +444,18 @@ public class DecisionService {
             Lookups found = batch.shared(Lookups.class, Lookups::load);
             String key = draft.idempotencyKey == null ? null : draft.caller.getId() + "\n" + draft.idempotencyKey;
             if (key != null) {
-                DecisionRecord previous = found.byKey.get(key);
+                Prior previous = found.byKey.get(key);
                 if (previous != null) {
-                    return new LogWrite.Refuse(new Replay(previous, previous.requestHash.equals(draft.requestHash)));
+                    DecisionRecord d = previous.record();
+                    String answer = previous.answer() != null ? previous.answer() : answerOf(d);
+                    return new LogWrite.Refuse(new Replay(answer, d.outcome, d.requestHash.equals(draft.requestHash)));
                 }
             }
             LogWrite.Check check = settle(found, batch);
             if (key != null) {
                 LogWrite appended = check instanceof LogWrite.Append append ? append.write() : queued;
-                found.byKey.put(key, (DecisionRecord) appended.rows().get(0));
+                // Its entry is not in the database before the batch commits: the answer is kept with the row.
+                found.byKey.put(key, new Prior((DecisionRecord) appended.rows().get(0), ((Answer) appended.payload()).body()));
             }
             return check;
         }
@@ -498,7 +517,62 @@ public class DecisionService {
         }
         return DecisionRecord.<DecisionRecord> findByIdOptional(decisionId)
                 .filter(d -> auditor || d.callerId.equals(caller.getId()))
-                .map(d -> d.response);
+                .map(DecisionService::answerOf);
+    }
+
+    /** The answer {@code d} was given: kept in its row, or rebuilt from its log entry. */
+    private static String answerOf(DecisionRecord d) {
+        if (d.response != null) {
+            return d.response;
+        }
+        String body = Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT body FROM log_entry WHERE sequence = ?")) {
+                query.setLong(1, d.sequence);
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        if (body == null) {
+            throw new IllegalStateException("decision " + d.id + " names log entry " + d.sequence + ", which is missing");
+        }
+        return answerFromEntry(body);
+    }
+
+    /** What a decision entry records of the answer, read back from the entry's JSON. */
+    private record Logged(String decisionId, Outcome outcome, List<ReasonView> reasons, String policyVersion,
+            String actionDigest, String decidedAt, ApprovalView approval) {
+    }
+
+    private static final ObjectReader ENTRY = JSON.readerFor(Logged.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * The answer rebuilt from a stored decision entry ({@code {"entry": {...}, "kind": ...}}): the same
+     * values written the same way, so the same text as the answer given ({@link #rebuildable}).
+     */
+    static String answerFromEntry(String storedBody) {
+        try {
+            Logged e = ENTRY.readValue(JSON.readTree(storedBody).get("entry"));
+            return answer(new DecisionView(e.decisionId(), e.outcome(), e.reasons(), e.policyVersion(), e.actionDigest(),
+                    e.decidedAt(), e.approval()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a decision entry: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code answer} comes back exactly from its entry. Every value in it is in the entry, and
+     * the entry's canonical UTF-8 keeps every string except one with an unpaired surrogate; an answer with
+     * any surrogate at all is kept in its row.
+     */
+    static boolean rebuildable(String answer) {
+        for (int i = 0; i < answer.length(); i++) {
+            if (Character.isSurrogate(answer.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ApprovalView approvalView(ApprovalRecord approval) {
@@ -513,6 +587,14 @@ public class DecisionService {
 
     private static List<ReasonView> reasons(List<Reason> reasons) {
         return reasons.stream().map(r -> new ReasonView(r.rule(), r.outcome(), r.message(), r.controls())).toList();
+    }
+
+    private static String answer(DecisionView view) {
+        try {
+            return ANSWER.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the decision: " + e.getMessage(), e);
+        }
     }
 
     private static String write(Object value) {

@@ -8,7 +8,10 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -77,10 +80,23 @@ class DecisionApiTest {
 
     @Test
     void anAllowHasNoApproval() {
-        given().auth().oauth2(TestTokens.agent("reader-bot"))
+        String answered = given().auth().oauth2(TestTokens.agent("reader-bot"))
                 .body("{\"action\": \"aws.s3.list\", \"resource\": {\"type\": \"s3-bucket\", \"id\": \"customer-data\"}}")
                 .when().post("/v1/decisions")
-                .then().statusCode(200).body("outcome", equalTo("ALLOW")).body("approval", nullValue());
+                .then().statusCode(200).body("outcome", equalTo("ALLOW")).body("approval", nullValue()).extract().asString();
+        String id = JsonPath.from(answered).getString("decisionId");
+        assertEquals(answered, given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + id)
+                .then().statusCode(200).extract().asString(), "the answer read back is the one given, byte for byte");
+        DecisionRecord row = QuarkusTransaction.requiringNew().call(() -> DecisionRecord.findById(id));
+        assertNull(row.response, "the row does not repeat an answer its log entry gives back");
+        assertNull(row.requestHash, "no body hash is kept for a request that cannot be replayed");
+    }
+
+    @Test
+    void onlyAnAnswerWithSurrogatesIsKeptVerbatim() {
+        assertTrue(DecisionService.rebuildable("{\"message\":\"caf\u00e9 \u20ac\"}"));
+        assertFalse(DecisionService.rebuildable("{\"message\":\"\ud83d\ude00\"}"), "a pair, to be safe");
+        assertFalse(DecisionService.rebuildable("{\"message\":\"\ud800\"}"), "an unpaired surrogate does not survive UTF-8");
     }
 
     @Test
@@ -106,16 +122,18 @@ class DecisionApiTest {
         String key = "deploy-" + UUID.randomUUID();
         String token = TestTokens.agent("idem-bot");
         long before = log.head().sequence();
-        String first = given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT)
+        String answered = given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT)
                 .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", nullValue())
-                .extract().path("decisionId");
+                .extract().asString();
+        String first = JsonPath.from(answered).getString("decisionId");
         // Same content, other key order and spacing: the same request.
         String reordered = "{\"onBehalfOf\":\"alice@example.com\",\"context\":{\"ticket\":\"OPS-123\",\"reason\":\"churn analysis\"},"
                 + "\"resource\":{\"classification\":\"confidential\",\"environment\":\"production\",\"id\":\"customer-data\","
                 + "\"type\":\"s3-bucket\",\"attributes\":{\"destination\":\"s3://corp-analytics-exports\"}},\"action\":\"aws.s3.export\"}";
-        given().auth().oauth2(token).header("Idempotency-Key", key).body(reordered)
+        String replayed = given().auth().oauth2(token).header("Idempotency-Key", key).body(reordered)
                 .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", "true")
-                .body("decisionId", equalTo(first));
+                .body("decisionId", equalTo(first)).extract().asString();
+        assertEquals(answered, replayed, "a replay is the answer given, byte for byte");
         given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT.replace("churn", "other"))
                 .when().post("/v1/decisions").then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("idempotency_key_reused")).body("outcome", nullValue());
@@ -130,16 +148,17 @@ class DecisionApiTest {
     void concurrentRequestsWithOneKeyMakeOneDecision() throws Exception {
         String key = "race-" + UUID.randomUUID();
         String token = TestTokens.agent("race-bot");
+        // Replays in the batch that appends the decision, and in later ones: every caller gets the same text.
         List<java.util.concurrent.Callable<String>> calls = java.util.Collections.nCopies(8,
                 () -> given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT)
-                        .when().post("/v1/decisions").then().statusCode(200).extract().<String> path("decisionId"));
+                        .when().post("/v1/decisions").then().statusCode(200).extract().asString());
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             List<String> ids = new java.util.ArrayList<>();
             for (var f : pool.invokeAll(calls)) {
                 ids.add(f.get());
             }
-            assertEquals(1, ids.stream().distinct().count(), "every caller got the one decision: " + ids);
+            assertEquals(1, ids.stream().distinct().count(), "every caller got the one decision, byte for byte: " + ids);
         } finally {
             pool.shutdown();
         }
