@@ -1,6 +1,7 @@
 package io.countersign.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
@@ -31,6 +32,11 @@ class LogWriteTest {
 
     @Test
     void kindsArePlainWords() {
-        assertThrows(IllegalArgumentException.class, () -> LogWrite.of("Decision\"", Map.of(), null, List.of(), null));
+        for (String bad : List.of("Decision\"", "", ".vote", "approval-vote", "vote\u00e9", "a b")) {
+            assertThrows(IllegalArgumentException.class, () -> LogWrite.of(bad, Map.of(), null, List.of(), null), bad);
+        }
+        for (String good : List.of("decision", "approval.vote", "policy", "a.")) {
+            assertEquals(good, LogWrite.of(good, Map.of(), null, List.of(), null).kind());
+        }
     }
 }
