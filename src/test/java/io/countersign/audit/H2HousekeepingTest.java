@@ -2,6 +2,7 @@ package io.countersign.audit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +13,8 @@ import java.sql.Statement;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.runtime.configuration.MemorySize;
 
 /**
  * The embedded store commits each transaction to the file (WRITE_DELAY=0), so H2 runs no housekeeping of
@@ -33,7 +36,7 @@ class H2HousekeepingTest {
         JdbcDataSource dataSource = new JdbcDataSource();
         // As the service's URL, with H2's retention time down to nothing so that a test need not wait 45 s.
         dataSource.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=0");
-        H2Housekeeping rounds = new H2Housekeeping(dataSource, "h2");
+        H2Housekeeping rounds = new H2Housekeeping(dataSource, "h2", new MemorySize(BigInteger.valueOf(512 * 1024)));
         try (Connection connection = dataSource.getConnection()) {
             try (Statement ddl = connection.createStatement()) {
                 ddl.execute("CREATE TABLE entry (sequence BIGINT PRIMARY KEY, body VARCHAR(10000) NOT NULL)");
