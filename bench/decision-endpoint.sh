@@ -15,7 +15,7 @@
 #                  database; BENCH_DB_USER, default postgres) implies --postgresql and uses it instead.
 #   --skip-h2      PostgreSQL only.
 # Environment: BENCH_ROUNDS (5), BENCH_SECONDS (10), BENCH_WARMUP (decision warm-up, 90 s),
-#   BENCH_BASELINE_WARMUP (20 s), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_PORT (18080),
+#   BENCH_BASELINE_WARMUP (60 s), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_PORT (18080),
 #   BENCH_JAVA_OPTS (extra JVM options, e.g. a JFR recording), BENCH_KEEP=1 keeps the data directory
 #   and the service log.
 # Each run also prints where the CPU went (service, its JIT compilers, all postgres processes on the
@@ -28,7 +28,7 @@ cd "$ROOT"
 ROUNDS="${BENCH_ROUNDS:-5}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 WARMUP="${BENCH_WARMUP:-90}"
-BASELINE_WARMUP="${BENCH_BASELINE_WARMUP:-20}"
+BASELINE_WARMUP="${BENCH_BASELINE_WARMUP:-60}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 PORT="${BENCH_PORT:-18080}"
@@ -213,6 +213,9 @@ bench_db() {
   # The decision path (Drools, Hibernate, the JDBC driver) keeps the JIT compilers busy for over a
   # minute of load on two cores (on 2026-11-22, 10 s runs back to back: 906 decisions/s in the first, about
   # 4,300 from the 50th to the 70th second, 5,346 in the eighth); a shorter warm-up measures the compiler.
+  # The baseline too: after 20 s of it (the default until the third session of 2026-11-22) its first
+  # measured round still spent 53 us per request compiling, on a slow host hour, and ran at 4,641 req/s
+  # against 7,780 in the next, which inflated that run's ratio.
   echo "-- warm-up: baseline ${BASELINE_WARMUP} s, decision ${WARMUP} s"
   wrk_run "$db" baseline warmup "$BASELINE_WARMUP"
   wrk_run "$db" decision warmup "$WARMUP"
