@@ -85,19 +85,31 @@ public final class CanonicalJson {
             out.append(bool.booleanValue());
         } else if (value instanceof Number number) {
             writeNumber(number, out);
-        } else if (value instanceof Enum<?> constant && PlainTypes.plainEnum(constant.getDeclaringClass())) {
-            writeString(constant.name(), out);
-        } else if (value instanceof Record record && PlainTypes.recordShape(record.getClass()) != null) {
-            writeRecord(record, PlainTypes.recordShape(record.getClass()), out);
-        } else if (value instanceof Record || value instanceof Enum<?>) {
-            Object plain = MAPPER.convertValue(value, Object.class);
-            if (plain instanceof Record || plain instanceof Enum<?>) {
-                throw NotPlain.INSTANCE;
+        } else if (value instanceof Enum<?> constant) {
+            if (PlainTypes.plainEnum(constant.getDeclaringClass())) {
+                writeString(constant.name(), out);
+            } else {
+                writeConverted(value, out);
             }
-            write(plain, out);
+        } else if (value instanceof Record record) {
+            PlainTypes.RecordShape shape = PlainTypes.recordShape(record.getClass());
+            if (shape != null) {
+                writeRecord(record, shape, out);
+            } else {
+                writeConverted(value, out);
+            }
         } else {
             throw NotPlain.INSTANCE;
         }
+    }
+
+    /** A record or enum turned into a plain value as Jackson writes it. */
+    private static void writeConverted(Object value, StringBuilder out) {
+        Object plain = MAPPER.convertValue(value, Object.class);
+        if (plain instanceof Record || plain instanceof Enum<?>) {
+            throw NotPlain.INSTANCE;
+        }
+        write(plain, out);
     }
 
     /** Members in RFC 8785 order: keys compared as UTF-16 code units, which is {@link String#compareTo}. */

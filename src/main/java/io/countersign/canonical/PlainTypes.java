@@ -73,10 +73,9 @@ final class PlainTypes {
                 return null;
             }
         }
-        for (RecordComponent component : components) {
-            if (jackson(component) || jackson(component.getAccessor())) {
-                return null;
-            }
+        // The accessors are among the declared methods jacksonOnType looked at; the components themselves are not.
+        if (Stream.of(components).anyMatch(PlainTypes::jackson)) {
+            return null;
         }
         RecordComponent[] sorted = components.clone();
         Arrays.sort(sorted, Comparator.comparing(RecordComponent::getName));

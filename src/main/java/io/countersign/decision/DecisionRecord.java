@@ -46,8 +46,8 @@ public class DecisionRecord extends PanacheEntityBase implements LogWrite.Sequen
     public String actionDigest;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
-    @Column(name = "request_hash")
     /** Of the request body, for replays: set only for a request with an idempotency key (and before V7). */
+    @Column(name = "request_hash")
     public String requestHash;
     /** The answer verbatim, or null when it is rebuilt from the entry. */
     public String response;

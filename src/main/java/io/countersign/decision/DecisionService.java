@@ -40,6 +40,7 @@ import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogBatch;
 import io.countersign.audit.RowIds;
 import io.countersign.audit.LogMasking;
+import io.countersign.audit.LogReader;
 import io.countersign.audit.LogUnavailableException;
 import io.countersign.audit.LogWrite;
 import io.countersign.canonical.CanonicalJson;
@@ -96,14 +97,16 @@ public class DecisionService {
 
     private final PolicyService policies;
     private final DecisionLog log;
+    private final LogReader reader;
     private final LogMasking masking;
     private final ApprovalEvents events;
     private final Map<Outcome, Counter> decisions = new LinkedHashMap<>();
     private static final int KNOWN_PENDING_LIMIT = 10_000;
     private final Map<String, Known> knownPending = new ConcurrentHashMap<>();
 
-    DecisionService(PolicyService policies, DecisionLog log, LogMasking masking, ApprovalEvents events,
+    DecisionService(PolicyService policies, DecisionLog log, LogReader reader, LogMasking masking, ApprovalEvents events,
             MeterRegistry registry) {
+        this.reader = reader;
         this.events = events;
         this.policies = policies;
         this.log = log;
@@ -517,26 +520,22 @@ public class DecisionService {
         }
         return DecisionRecord.<DecisionRecord> findByIdOptional(decisionId)
                 .filter(d -> auditor || d.callerId.equals(caller.getId()))
-                .map(DecisionService::answerOf);
+                .map(this::answerOf);
     }
 
-    /** The answer {@code d} was given: kept in its row, or rebuilt from its log entry. */
-    private static String answerOf(DecisionRecord d) {
+    /**
+     * The answer {@code d} was given: kept in its row, or rebuilt from its log entry (committed, as the row
+     * was read from the database).
+     */
+    private String answerOf(DecisionRecord d) {
         if (d.response != null) {
             return d.response;
         }
-        String body = Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT body FROM log_entry WHERE sequence = ?")) {
-                query.setLong(1, d.sequence);
-                try (ResultSet rs = query.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
-        if (body == null) {
+        List<LogReader.StoredEntry> entry = reader.page(d.sequence - 1, d.sequence, 1);
+        if (entry.isEmpty()) {
             throw new IllegalStateException("decision " + d.id + " names log entry " + d.sequence + ", which is missing");
         }
-        return answerFromEntry(body);
+        return answerFromEntry(entry.get(0).body());
     }
 
     /** What a decision entry records of the answer, read back from the entry's JSON. */
@@ -590,16 +589,16 @@ public class DecisionService {
     }
 
     private static String answer(DecisionView view) {
-        try {
-            return ANSWER.writeValueAsString(view);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the decision: " + e.getMessage(), e);
-        }
+        return write(ANSWER, view);
     }
 
     private static String write(Object value) {
+        return write(JSON.writer(), value);
+    }
+
+    private static String write(ObjectWriter writer, Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return writer.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the decision: " + e.getMessage(), e);
         }
