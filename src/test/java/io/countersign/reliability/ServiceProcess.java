@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -21,9 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -44,6 +48,8 @@ final class ServiceProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** The ports given to services in this JVM ({@link #freePort}). */
+    private static final Set<Integer> GIVEN = new HashSet<>();
 
     /** An HTTP answer: its status, media type and parsed JSON body. */
     record Answer(int status, String contentType, JsonNode body, String retryAfter) {
@@ -431,11 +437,53 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A port nothing listens on, taken from below the kernel's ephemeral range. A port from
+     * {@code new ServerSocket(0)} lies inside that range, so between the check and the service's bind
+     * an outgoing connection (a load run's, a JDBC pool's) could be given it as its local port; CI saw
+     * a service fail its start that way. Ports handed out in this JVM are not handed out again.
+     */
+    private static synchronized int freePort() {
+        int below = ephemeralStart();
+        int low = below > 11_024 ? 10_000 : 1_024;
+        if (below <= low) {
+            // No room below the range: a port from inside it, as before, is the best there is.
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Random random = new Random();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = low + random.nextInt(below - low);
+            if (!GIVEN.contains(port) && bindable(port)) {
+                GIVEN.add(port);
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port found in " + low + "-" + (below - 1));
+    }
+
+    /** Whether a listener could bind {@code port} on every address, as the service does. */
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's range for outgoing connections (Linux's default when it cannot be read). */
+    private static int ephemeralStart() {
+        try {
+            // Read by lines: procfs reports a size of 0, and Files.readString then returns the first byte only.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
