@@ -240,7 +240,7 @@ public class ApprovalService {
             }
             return step.apply(a, at);
         };
-        return log.append(new LogWrite("approval", PLACEHOLDER, guard, List.of(), null)).handle((result, failure) -> {
+        return log.append(new LogWrite("approval", PLACEHOLDER, null, guard, List.of(), null)).handle((result, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 throw cause instanceof LogUnavailableException ? Problems.logUnavailable(cause.getMessage()).exception()

@@ -67,13 +67,28 @@ public class LogReader {
 
     /** Up to {@code limit} entries after {@code afterSequence}, in order. */
     public List<StoredEntry> page(long afterSequence, long throughSequence, int limit) {
-        List<StoredEntry> entries = new ArrayList<>(Math.min(limit, PAGE));
+        return query("WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?", Math.min(limit, PAGE),
+                afterSequence, throughSequence, limit);
+    }
+
+    /**
+     * The entries recorded with {@code decisionId} beside them (written since V8): one, unless the column was
+     * altered, which its hash does not cover. The caller picks the entry whose own decisionId it is; at most
+     * {@link #DECISION_CANDIDATES} are read, so a column set to one id everywhere does not load the log.
+     */
+    public List<StoredEntry> decisionEntries(String decisionId) {
+        return query("WHERE decision_id = ? ORDER BY sequence LIMIT " + DECISION_CANDIDATES, 1, decisionId);
+    }
+
+    static final int DECISION_CANDIDATES = 16;
+
+    private List<StoredEntry> query(String where, int expected, Object... parameters) {
+        List<StoredEntry> entries = new ArrayList<>(expected);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT sequence, body, prev_hash, hash FROM log_entry"
-                        + " WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?")) {
-            s.setLong(1, afterSequence);
-            s.setLong(2, throughSequence);
-            s.setInt(3, limit);
+                PreparedStatement s = c.prepareStatement("SELECT sequence, body, prev_hash, hash FROM log_entry " + where)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new StoredEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));

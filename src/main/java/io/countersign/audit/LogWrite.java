@@ -10,11 +10,13 @@ import io.countersign.canonical.CanonicalJson;
  * pending approval). The entry is canonicalized by the caller's thread, so the writer, which holds the
  * chain lock, only stamps, hashes and inserts.
  *
+ * @param decisionId the decision the entry records, stored beside it so that the decision is found by its
+ *        entry; null for other entries
  * @param guard checked under the chain lock before anything is written: it may let the entry through,
  *        put another in its place (built from the state it read), or refuse it
  * @param payload handed back to the caller with the result (what to answer once the entry is committed)
  */
-public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Object> rows, Object payload) {
+public record LogWrite(String kind, byte[] canonicalEntry, String decisionId, Guard guard, List<Object> rows, Object payload) {
     public LogWrite {
         if (!plainKind(kind)) {
             throw new IllegalArgumentException("an entry kind is lower-case words and dots: " + kind);
@@ -78,11 +80,16 @@ public record LogWrite(String kind, byte[] canonicalEntry, Guard guard, List<Obj
 
     /** This write with {@code guard} checked before it is appended. */
     public LogWrite withGuard(Guard guard) {
-        return new LogWrite(kind, canonicalEntry, guard, rows, payload);
+        return new LogWrite(kind, canonicalEntry, decisionId, guard, rows, payload);
     }
 
     public static LogWrite of(String kind, Object entry, Guard guard, List<Object> rows, Object payload) {
-        return new LogWrite(kind, CanonicalJson.bytes(entry), guard, List.copyOf(rows), payload);
+        return new LogWrite(kind, CanonicalJson.bytes(entry), null, guard, List.copyOf(rows), payload);
+    }
+
+    /** The entry of decision {@code decisionId}, found by that id once committed. */
+    public static LogWrite decision(String decisionId, Object entry, List<Object> rows, Object payload) {
+        return new LogWrite("decision", CanonicalJson.bytes(entry), decisionId, null, List.copyOf(rows), payload);
     }
 
     /**

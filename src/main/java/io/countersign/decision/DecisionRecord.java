@@ -20,10 +20,11 @@ import io.countersign.policy.Outcome;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * A decision as answered, for {@code GET /v1/decisions/{id}} and replays. The answer is rebuilt from the
- * decision's log entry, which records every value in it; {@code response} keeps it verbatim only where that
- * could not give the same text (and for decisions logged before V7). Inserted by the log writer with its
- * entry (never updated), read as an entity.
+ * A decision's row, for replays and for {@code GET /v1/decisions/{id}}: written only for a request with an
+ * {@code Idempotency-Key} or an answer kept verbatim (and for every decision logged before V8); any other
+ * decision is found by its log entry alone. The answer is rebuilt from the entry, which records every value
+ * in it; {@code response} keeps it verbatim only where that could not give the same text (and for decisions
+ * logged before V7). Inserted by the log writer with its entry (never updated), read as an entity.
  */
 @Entity
 @Table(name = "decision")

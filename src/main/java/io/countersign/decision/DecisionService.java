@@ -310,17 +310,26 @@ public class DecisionService {
                 Map<String, Object> approvalUse) {
             String response = answer(new DecisionView(decisionId, outcome, reasons, decision.policyVersion(),
                     actionDigest, decidedAt, approvalView));
-            DecisionRecord record = new DecisionRecord();
-            record.id = decisionId;
-            record.decidedAt = now;
-            record.callerId = caller.getId();
-            record.outcome = outcome;
-            record.actionDigest = actionDigest;
-            record.idempotencyKey = idempotencyKey;
-            record.requestHash = requestHash;
-            // The entry holds everything the answer says, so the row keeps the answer only when it could not
-            // be rebuilt from the entry exactly (see answerFromEntry).
-            record.response = rebuildable(response) ? null : response;
+            // The entry holds everything the answer says and is found by the decision's id, so a row is
+            // written only for a replay to find by its key, or to keep an answer that could not be rebuilt
+            // from the entry exactly (see answerFromEntry).
+            boolean rebuildable = rebuildable(response);
+            List<Object> rows = new ArrayList<>(2);
+            if (idempotencyKey != null || !rebuildable) {
+                DecisionRecord record = new DecisionRecord();
+                record.id = decisionId;
+                record.decidedAt = now;
+                record.callerId = caller.getId();
+                record.outcome = outcome;
+                record.actionDigest = actionDigest;
+                record.idempotencyKey = idempotencyKey;
+                record.requestHash = requestHash;
+                record.response = rebuildable ? null : response;
+                rows.add(record);
+            }
+            if (newApproval != null) {
+                rows.add(newApproval);
+            }
 
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("decisionId", decisionId);
@@ -339,11 +348,10 @@ public class DecisionService {
             entry.put("masked", logged.masked().isEmpty() ? null : logged.masked());
             entry.put("erased", logged.erased().isEmpty() ? null : logged.erased());
 
-            List<Object> rows = newApproval != null ? List.of(record, newApproval) : List.of(record);
             io.countersign.approval.ApprovalView requested = newApproval != null
                     ? io.countersign.approval.ApprovalView.of(newApproval, List.of(), now) : null;
             String usedApproval = approvalUse == null ? null : (String) approvalUse.get("approvalId");
-            return LogWrite.of("decision", entry, null, rows, new Answer(response, outcome, false, requested, usedApproval));
+            return LogWrite.decision(decisionId, entry, rows, new Answer(response, outcome, false, requested, usedApproval));
         }
     }
 
@@ -458,7 +466,7 @@ public class DecisionService {
             if (key != null) {
                 LogWrite appended = check instanceof LogWrite.Append append ? append.write() : queued;
                 // Its entry is not in the database before the batch commits: the answer is kept with the row.
-                found.byKey.put(key, new Prior((DecisionRecord) appended.rows().get(0), ((Answer) appended.payload()).body()));
+                found.byKey.put(key, new Prior(row(appended, DecisionRecord.class), ((Answer) appended.payload()).body()));
             }
             return check;
         }
@@ -486,7 +494,7 @@ public class DecisionService {
                 return new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(named), null, null));
             }
             if (expected == null) {
-                ApprovalRecord opened = (ApprovalRecord) queued.rows().get(1);
+                ApprovalRecord opened = row(queued, ApprovalRecord.class);
                 found.pending.put(pendingKey, new PendingRef(opened.id, opened.expiresAt));
                 return null;
             }
@@ -496,6 +504,12 @@ public class DecisionService {
             found.pending.put(pendingKey, new PendingRef(approval.id, approval.expiresAt));
             return new LogWrite.Append(draft.write(Outcome.REQUIRE_APPROVAL, reasons, approvalView(approval), approval, null));
         }
+    }
+
+    /** The row of {@code type} that {@code write} inserts (a keyed decision's row, an opened request's). */
+    private static <T> T row(LogWrite write, Class<T> type) {
+        return write.rows().stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the entry writes no " + type.getSimpleName()));
     }
 
     /**
@@ -513,14 +527,23 @@ public class DecisionService {
         return a != null && a.status == ApprovalStatus.PENDING && !a.dueToExpire(at);
     }
 
-    /** The stored answer, for its caller or an auditor. */
+    /**
+     * The stored answer, for its caller or an auditor: from the decision's row where it has one, else from
+     * its log entry, found by the id recorded beside it.
+     */
     public Optional<String> find(String decisionId, Caller caller, boolean auditor) {
         if (!RowIds.wellFormed(decisionId)) {
             return Optional.empty();
         }
-        return DecisionRecord.<DecisionRecord> findByIdOptional(decisionId)
-                .filter(d -> auditor || d.callerId.equals(caller.getId()))
-                .map(this::answerOf);
+        Optional<DecisionRecord> row = DecisionRecord.findByIdOptional(decisionId);
+        if (row.isPresent()) {
+            return row.filter(d -> auditor || d.callerId.equals(caller.getId())).map(this::answerOf);
+        }
+        // The id beside an entry is not covered by its hash: only the entry's own decisionId counts.
+        return reader.decisionEntries(decisionId).stream().map(entry -> loggedDecision(entry.body()))
+                .filter(e -> e != null && decisionId.equals(e.decisionId())).findFirst()
+                .filter(e -> auditor || (e.caller() != null && caller.getId().equals(e.caller().id())))
+                .map(DecisionService::answer);
     }
 
     /**
@@ -538,9 +561,12 @@ public class DecisionService {
         return answerFromEntry(entry.get(0).body());
     }
 
-    /** What a decision entry records of the answer, read back from the entry's JSON. */
-    private record Logged(String decisionId, Outcome outcome, List<ReasonView> reasons, String policyVersion,
-            String actionDigest, String decidedAt, ApprovalView approval) {
+    /** What a decision entry records of the answer and who asked, read back from the entry's JSON. */
+    private record Logged(String decisionId, LoggedCaller caller, Outcome outcome, List<ReasonView> reasons,
+            String policyVersion, String actionDigest, String decidedAt, ApprovalView approval) {
+    }
+
+    private record LoggedCaller(String id) {
     }
 
     private static final ObjectReader ENTRY = JSON.readerFor(Logged.class)
@@ -551,13 +577,29 @@ public class DecisionService {
      * values written the same way, so the same text as the answer given ({@link #rebuildable}).
      */
     static String answerFromEntry(String storedBody) {
+        return answer(logged(storedBody));
+    }
+
+    private static Logged logged(String storedBody) {
         try {
-            Logged e = ENTRY.readValue(JSON.readTree(storedBody).get("entry"));
-            return answer(new DecisionView(e.decisionId(), e.outcome(), e.reasons(), e.policyVersion(), e.actionDigest(),
-                    e.decidedAt(), e.approval()));
+            return ENTRY.readValue(JSON.readTree(storedBody).get("entry"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read a decision entry: " + e.getMessage(), e);
         }
+    }
+
+    /** The entry read as a decision, or null when it is none (another kind's entry named by an altered column). */
+    private static Logged loggedDecision(String storedBody) {
+        try {
+            return logged(storedBody);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private static String answer(Logged e) {
+        return answer(new DecisionView(e.decisionId(), e.outcome(), e.reasons(), e.policyVersion(), e.actionDigest(),
+                e.decidedAt(), e.approval()));
     }
 
     /**

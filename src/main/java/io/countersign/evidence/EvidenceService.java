@@ -353,7 +353,8 @@ public class EvidenceService {
     private Map<String, List<Object>> policyLoads() throws IOException {
         Map<String, List<Object>> loads = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT sequence, body, hash FROM log_entry WHERE kind = 'policy' ORDER BY sequence");
+                PreparedStatement s = c.prepareStatement("SELECT e.sequence, e.body, e.hash FROM log_policy_entry p"
+                        + " JOIN log_entry e ON e.sequence = p.sequence ORDER BY e.sequence");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 JsonNode body = JSON.readTree(rs.getString(2));

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogWrite;
+import io.countersign.audit.PolicyEntryRow;
 import io.countersign.http.Problem;
 import io.countersign.http.Problems;
 import io.countersign.policy.Policy;
@@ -105,7 +106,7 @@ public class PolicyService {
         entry.put("previousVersion", previousVersion);
         entry.put("by", by == null ? null : by.getId());
         entry.put("rules", policy.rules().size());
-        return log.append(LogWrite.of("policy", entry, null, List.of(), null)).whenComplete((r, e) -> {
+        return log.append(LogWrite.of("policy", entry, null, List.of(new PolicyEntryRow()), null)).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.warnf("could not record the policy %s in the decision log: %s", event, e.getMessage());
             }

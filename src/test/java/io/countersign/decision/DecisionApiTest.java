@@ -13,10 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -42,6 +48,8 @@ class DecisionApiTest {
 
     @Inject
     LogReader log;
+    @Inject
+    DataSource dataSource;
 
     @Test
     void aRequiredApprovalIsAnsweredWithItsReasonsAndAPendingApproval() {
@@ -87,9 +95,50 @@ class DecisionApiTest {
         String id = JsonPath.from(answered).getString("decisionId");
         assertEquals(answered, given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + id)
                 .then().statusCode(200).extract().asString(), "the answer read back is the one given, byte for byte");
-        DecisionRecord row = QuarkusTransaction.requiringNew().call(() -> DecisionRecord.findById(id));
-        assertNull(row.response, "the row does not repeat an answer its log entry gives back");
-        assertNull(row.requestHash, "no body hash is kept for a request that cannot be replayed");
+        assertNull(QuarkusTransaction.requiringNew().call(() -> DecisionRecord.findById(id)),
+                "a decision without an Idempotency-Key has no row: its log entry is found by its id");
+    }
+
+    @Test
+    void anEntryAnswersOnlyForTheIdInItsOwnBodyWhateverTheColumnBesideItSays() throws Exception {
+        String token = TestTokens.agent("column-bot");
+        String first = JsonPath.from(given().auth().oauth2(token).body(EXPORT).when().post("/v1/decisions")
+                .then().statusCode(200).extract().asString()).getString("decisionId");
+        String second = given().auth().oauth2(token).body(EXPORT).when().post("/v1/decisions")
+                .then().statusCode(200).extract().asString();
+        String secondId = JsonPath.from(second).getString("decisionId");
+        long firstSequence = sequenceOf(first);
+        // The column is not covered by the hash: someone with database access points the earlier entry at the later id.
+        setDecisionColumn(firstSequence, secondId);
+        try {
+            assertEquals(second, given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + secondId)
+                    .then().statusCode(200).extract().asString(), "the entry whose own decisionId it is answers");
+            given().auth().oauth2(token).when().get("/v1/decisions/" + first).then().statusCode(404);
+        } finally {
+            setDecisionColumn(firstSequence, first);
+        }
+        given().auth().oauth2(token).when().get("/v1/decisions/" + first).then().statusCode(200)
+                .body("decisionId", equalTo(first));
+    }
+
+    private long sequenceOf(String decisionId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT sequence FROM log_entry WHERE decision_id = ?")) {
+            s.setString(1, decisionId);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), "the entry records the decision's id beside it");
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void setDecisionColumn(long sequence, String decisionId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE log_entry SET decision_id = ? WHERE sequence = ?")) {
+            s.setString(1, decisionId);
+            s.setLong(2, sequence);
+            assertEquals(1, s.executeUpdate());
+        }
     }
 
     @Test
@@ -134,6 +183,10 @@ class DecisionApiTest {
                 .when().post("/v1/decisions").then().statusCode(200).header("Idempotent-Replayed", "true")
                 .body("decisionId", equalTo(first)).extract().asString();
         assertEquals(answered, replayed, "a replay is the answer given, byte for byte");
+        DecisionRecord row = QuarkusTransaction.requiringNew().call(() -> DecisionRecord.findById(first));
+        assertEquals(key, row.idempotencyKey, "a keyed decision has a row, for replays to find by its key");
+        assertNotNull(row.requestHash, "with the hash of its body, to tell a replay from a conflict");
+        assertNull(row.response, "the row does not repeat an answer its log entry gives back");
         given().auth().oauth2(token).header("Idempotency-Key", key).body(EXPORT.replace("churn", "other"))
                 .when().post("/v1/decisions").then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("idempotency_key_reused")).body("outcome", nullValue());

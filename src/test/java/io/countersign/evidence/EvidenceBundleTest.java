@@ -192,6 +192,13 @@ class EvidenceBundleTest {
 
         JsonNode versions = JSON.readTree(files.get("policies/versions.json")).path("versions");
         String dir = versions.get(0).path("files").asText();
+        JsonNode loads = versions.get(0).path("loads");
+        assertTrue(loads.size() >= 1, "the log's loads of the version in force are listed: " + versions);
+        for (JsonNode load : loads) {
+            JsonNode body = JSON.readTree(load.path("body").asText());
+            assertEquals("policy", body.path("kind").asText(), load.toString());
+            assertEquals(load.path("sequence").asLong(), body.path("sequence").asLong(), load.toString());
+        }
         assertTrue(files.keySet().stream().anyMatch(f -> f.startsWith(dir + "rules/") && f.endsWith(".drl")), dir);
         assertTrue(files.containsKey(dir + "compliance-mappings/rule-controls.yaml"));
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * A fresh PostgreSQL database for one test, on the server the build was pointed at
  * ({@code countersign.test.jdbc-url}), dropped afterwards. The server itself is left alone.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/.*");
     private static final String USER = "postgres";
 
@@ -32,7 +32,7 @@ final class TestDatabase implements AutoCloseable {
         return "postgresql".equals(System.getProperty("countersign.it.db-kind"));
     }
 
-    static TestDatabase create() throws SQLException {
+    public static TestDatabase create() throws SQLException {
         String url = System.getProperty("countersign.test.jdbc-url", "");
         Matcher m = URL.matcher(url);
         TestDatabase database = m.matches()
@@ -48,6 +48,11 @@ final class TestDatabase implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The database's JDBC URL, user {@code postgres}. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
     }
 
     /** The service's environment for this database. */
