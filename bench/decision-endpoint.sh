@@ -2,7 +2,7 @@
 # Decision endpoint throughput against a no-op baseline, over real HTTP with wrk, one run per database:
 #   baseline  GET  /v1/whoami     the same bearer-token check, returns the caller (event loop, no work)
 #   decision  POST /v1/decisions  token check, strict body read, evaluation, and a durable chained log
-#                                 entry (group commit) with its decision and pending-approval rows
+#                                 entry (group commit), with the pending-approval row when it opens one
 # Each database gets a fresh service (java -Xms512m -Xmx512m -jar), a fresh data directory and, on
 # PostgreSQL, a fresh database. After a warm-up of each endpoint, baseline and decision runs alternate
 # (ROUNDS x SECONDS each, wrk -t2 -c32 --latency); the medians, the ratio decision/baseline and the
@@ -35,9 +35,9 @@ PORT="${BENCH_PORT:-18080}"
 BASE="http://127.0.0.1:$PORT"
 # The default body reaches REQUIRE_APPROVAL with the shipped rules. Sent again and again by the same
 # caller, the first request opens a pending approval and the others are given that same approval back
-# (each still a decision row and a log entry). BENCH_BODY overrides it, e.g. with destination
-# "s3://attacker-bucket" for DENY; BENCH_UNIQUE=1 gives every request its own resource id, hence its
-# own action and its own new approval (see bench/decision-post.lua).
+# (each still a log entry; no decision row, as no Idempotency-Key is sent). BENCH_BODY overrides it,
+# e.g. with destination "s3://attacker-bucket" for DENY; BENCH_UNIQUE=1 gives every request its own
+# resource id, hence its own action and its own new approval (see bench/decision-post.lua).
 DEFAULT_BODY='{"action":"aws.s3.export","resource":{"type":"s3-bucket","id":"customer-data","environment":"production","classification":"confidential","attributes":{"destination":"s3://corp-analytics-exports"}},"onBehalfOf":"alice@example.com","context":{"reason":"benchmark"}}'
 export BENCH_BODY="${BENCH_BODY:-$DEFAULT_BODY}"
 export BENCH_UNIQUE="${BENCH_UNIQUE:-0}"
