@@ -27,6 +27,7 @@ import org.hibernate.Session;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -588,11 +589,18 @@ public class DecisionService {
         }
     }
 
-    /** The entry read as a decision, or null when it is none (another kind's entry named by an altered column). */
+    /**
+     * The entry read as a decision, or null when it is none: an altered column may name any entry, such as an
+     * approval entry, whose body carries the decision's id too.
+     */
     private static Logged loggedDecision(String storedBody) {
         try {
-            return logged(storedBody);
-        } catch (IllegalStateException e) {
+            JsonNode body = JSON.readTree(storedBody);
+            if (!"decision".equals(body.path("kind").asText()) || !body.path("entry").isObject()) {
+                return null;
+            }
+            return ENTRY.readValue(body.get("entry"));
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

@@ -121,6 +121,30 @@ class DecisionApiTest {
                 .body("decisionId", equalTo(first));
     }
 
+    @Test
+    void anotherKindOfEntryNeverAnswersForADecisionWhateverTheColumnSays() throws Exception {
+        String token = TestTokens.agent("approval-column-bot");
+        JsonPath asked = JsonPath.from(given().auth().oauth2(token).body(EXPORT).when().post("/v1/decisions")
+                .then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL")).extract().asString());
+        String decisionId = asked.getString("decisionId");
+        // Cancelling appends an approval entry, whose body names the decision too.
+        given().auth().oauth2(token).when().post("/v1/approvals/" + asked.getString("approval.id") + "/cancel")
+                .then().statusCode(200);
+        long approvalEntry = log.head().sequence();
+        assertTrue(log.page(approvalEntry - 1, approvalEntry, 1).get(0).body().contains(decisionId));
+        long decisionEntry = sequenceOf(decisionId);
+        setDecisionColumn(decisionEntry, null);
+        setDecisionColumn(approvalEntry, decisionId);
+        try {
+            given().auth().oauth2(TestTokens.auditor()).when().get("/v1/decisions/" + decisionId).then().statusCode(404);
+        } finally {
+            setDecisionColumn(approvalEntry, null);
+            setDecisionColumn(decisionEntry, decisionId);
+        }
+        given().auth().oauth2(token).when().get("/v1/decisions/" + decisionId).then().statusCode(200)
+                .body("decisionId", equalTo(decisionId)).body("outcome", equalTo("REQUIRE_APPROVAL"));
+    }
+
     private long sequenceOf(String decisionId) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT sequence FROM log_entry WHERE decision_id = ?")) {
