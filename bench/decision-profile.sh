@@ -13,9 +13,9 @@
 #   --baseline    measure GET /v1/whoami (the no-op baseline) instead of decisions
 # Environment: PROFILE_WARMUP (decision warm-up seconds, 60), PROFILE_SECONDS (measured run, 20),
 #   PROFILE_JAVA_OPTS (extra JVM options), PROFILE_JFR=FILE records a JFR profile (settings=profile) of
-#   the measured run into FILE, PROFILE_PORT (18081), PROFILE_APP (the built application to run instead of
-#   target/quarkus-app or target/quarkus-app-postgresql: a copy of another build, for back-to-back runs). Any COUNTERSIGN_* setting in the environment
-#   reaches the service (e.g. COUNTERSIGN_LOG_GATHER=0ms).
+#   the measured run into FILE, PROFILE_PORT (18081), PROFILE_APP (the built application to run instead
+#   of target/quarkus-app or target/quarkus-app-postgresql: a copy of another build, for back-to-back
+#   runs). Any COUNTERSIGN_* setting in the environment reaches the service (e.g. COUNTERSIGN_LOG_GATHER=0ms).
 # Builds no jar: run bench/decision-endpoint.sh or ./mvnw package first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -578,15 +578,11 @@ public class DecisionService {
      * values written the same way, so the same text as the answer given ({@link #rebuildable}).
      */
     static String answerFromEntry(String storedBody) {
-        return answer(logged(storedBody));
-    }
-
-    private static Logged logged(String storedBody) {
-        try {
-            return ENTRY.readValue(JSON.readTree(storedBody).get("entry"));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read a decision entry: " + e.getMessage(), e);
+        Logged e = loggedDecision(storedBody);
+        if (e == null) {
+            throw new IllegalStateException("a decision's row names a log entry that is not a decision entry");
         }
+        return answer(e);
     }
 
     /**
