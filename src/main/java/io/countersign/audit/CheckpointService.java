@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.countersign.keys.KeyFiles;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -46,16 +46,32 @@ public class CheckpointService {
         return signer.signMessage(message);
     }
 
-    /** A checkpoint at the current head: the existing one if the head has not moved since. */
-    @Transactional
+    /**
+     * A checkpoint at the current head: the existing one if the head has not moved since. Two signers may
+     * reach one head together (the schedule and a request, or two instances): the one whose insert loses on
+     * the primary key answers with the checkpoint the other stored.
+     */
     public Optional<CheckpointRecord> checkpoint() {
         LogReader.Head head = reader.head();
         if (head.sequence() == 0) {
             return Optional.empty();
         }
+        try {
+            return Optional.of(QuarkusTransaction.requiringNew().call(() -> atHead(head)));
+        } catch (RuntimeException e) {
+            CheckpointRecord stored = QuarkusTransaction.requiringNew()
+                    .call(() -> CheckpointRecord.<CheckpointRecord> findById(head.sequence()));
+            if (stored == null) {
+                throw e;
+            }
+            return Optional.of(stored);
+        }
+    }
+
+    private CheckpointRecord atHead(LogReader.Head head) {
         CheckpointRecord existing = CheckpointRecord.findById(head.sequence());
         if (existing != null) {
-            return Optional.of(existing);
+            return existing;
         }
         Checkpoint signed = signer.sign(head.sequence(), "sha256:" + head.hash(), Instant.now());
         CheckpointRecord record = new CheckpointRecord();
@@ -65,7 +81,7 @@ public class CheckpointService {
         record.signature = signed.signature();
         record.publicKey = publicKey;
         record.persist();
-        return Optional.of(record);
+        return record;
     }
 
     @Scheduled(every = "${countersign.log.checkpoint-every:5m}", delayed = "${countersign.log.checkpoint-every:5m}",
