@@ -94,7 +94,7 @@ public class FillLog {
                     insert.setLong(1, seq);
                     insert.setTimestamp(2, Timestamp.from(at));
                     insert.setString(3, kind);
-                    insert.setString(4, body);
+                    insert.setBytes(4, bytes);
                     insert.setString(5, hex.formatHex(prev));
                     insert.setString(6, hex.formatHex(hash));
                     insert.addBatch();

@@ -1,11 +1,11 @@
 package io.countersign.audit;
 
 import static io.countersign.audit.RowInsert.Type.BIGINT;
+import static io.countersign.audit.RowInsert.Type.BYTEA;
 import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
 import static io.countersign.audit.RowInsert.Type.VARCHAR;
 import static io.countersign.audit.RowInsert.column;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public class DecisionLog {
 
     /** A log_entry row as the writer inserts it; hashes are lower-case hex. */
     private static final RowInsert ENTRY = RowInsert.into("log_entry", column("sequence", BIGINT),
-            column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", VARCHAR), column("prev_hash", VARCHAR),
+            column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", BYTEA), column("prev_hash", VARCHAR),
             column("hash", VARCHAR), column("decision_id", VARCHAR));
 
     private final EntityManager em;
@@ -237,7 +237,7 @@ public class DecisionLog {
             byte[] body = write.stamped(recordedAt, sequence);
             byte[] hash = HashChain.link(previous, body);
             String hashHex = HexFormat.of().formatHex(hash);
-            entries.add(new Object[] { sequence, now, write.kind(), new String(body, StandardCharsets.UTF_8), previousHex, hashHex,
+            entries.add(new Object[] { sequence, now, write.kind(), body, previousHex, hashHex,
                     write.decisionId() });
             for (Object row : write.rows()) {
                 if (row instanceof LogWrite.Sequenced sequenced) {

@@ -33,8 +33,12 @@ import io.quarkus.runtime.Startup;
 public class LogReader {
     static final int PAGE = 2_000;
 
-    /** A stored entry as text, for paging out. */
-    public record StoredEntry(long sequence, String body, String prevHash, String hash) {
+    /** A stored entry: its body as stored (the canonical UTF-8 its hash covers), its hashes as hex. */
+    public record StoredEntry(long sequence, byte[] body, String prevHash, String hash) {
+        /** The body as text. */
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
     }
 
     /** The head as committed: the last sequence and its hash (hex). */
@@ -91,7 +95,7 @@ public class LogReader {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new StoredEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    entries.add(new StoredEntry(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getString(4)));
                 }
             }
             return entries;
@@ -160,8 +164,7 @@ public class LogReader {
         private List<ChainEntry> decode(List<StoredEntry> stored) {
             List<ChainEntry> decoded = new ArrayList<>(stored.size());
             for (StoredEntry e : stored) {
-                decoded.add(new ChainEntry(e.sequence(), e.body().getBytes(StandardCharsets.UTF_8),
-                        HashHex.parse(e.prevHash()), HashHex.parse(e.hash())));
+                decoded.add(new ChainEntry(e.sequence(), e.body(), HashHex.parse(e.prevHash()), HashHex.parse(e.hash())));
             }
             return decoded;
         }

@@ -61,7 +61,7 @@ public class LogResource {
             out.append(i == 0 ? "" : ",").append("{\"sequence\":").append(e.sequence())
                     .append(",\"prevHash\":\"sha256:").append(e.prevHash())
                     .append("\",\"hash\":\"sha256:").append(e.hash())
-                    .append("\",\"body\":").append(e.body()).append('}');
+                    .append("\",\"body\":").append(e.text()).append('}');
         }
         long next = entries.isEmpty() ? after : entries.get(entries.size() - 1).sequence();
         out.append("],\"next\":").append(next).append(",\"headSequence\":").append(head.sequence()).append('}');

@@ -19,11 +19,20 @@ public final class RowInsert {
     /** The SQL types a written row holds, with the Java value each is given as. */
     public enum Type {
         /** A {@link Long}. */
-        BIGINT,
+        BIGINT("bigint"),
         /** A {@link String}. */
-        VARCHAR,
+        VARCHAR("varchar"),
         /** An {@link Instant}, stored as TIMESTAMP WITH TIME ZONE. */
-        TIMESTAMPTZ
+        TIMESTAMPTZ("varchar"),
+        /** A {@code byte[]}, stored as BYTEA (VARBINARY on H2). */
+        BYTEA("bytea");
+
+        /** The PostgreSQL array the column's values travel in: timestamps as ISO-8601 text, cast by the statement. */
+        final String arrayElement;
+
+        Type(String arrayElement) {
+            this.arrayElement = arrayElement;
+        }
     }
 
     public record Column(String name, Type type) {
@@ -76,13 +85,17 @@ public final class RowInsert {
         Connection connection = statement.getConnection();
         for (int i = 0; i < columns.size(); i++) {
             Type type = columns.get(i).type();
-            Object[] column = type == Type.BIGINT ? new Long[rows.size()] : new String[rows.size()];
+            Object[] column = switch (type) {
+                case BIGINT -> new Long[rows.size()];
+                case BYTEA -> new byte[rows.size()][];
+                case VARCHAR, TIMESTAMPTZ -> new String[rows.size()];
+            };
             for (int r = 0; r < rows.size(); r++) {
                 Object value = rows.get(r)[i];
                 // Timestamps travel as ISO-8601 text, cast to timestamptz[] by the statement.
                 column[r] = value instanceof Instant instant ? instant.toString() : value;
             }
-            statement.setArray(first + i, connection.createArrayOf(type == Type.BIGINT ? "bigint" : "varchar", column));
+            statement.setArray(first + i, connection.createArrayOf(type.arrayElement, column));
         }
         return first + columns.size();
     }
@@ -91,6 +104,7 @@ public final class RowInsert {
         switch (type) {
             case BIGINT -> statement.setObject(index, value, java.sql.Types.BIGINT);
             case VARCHAR -> statement.setString(index, (String) value);
+            case BYTEA -> statement.setBytes(index, (byte[]) value);
             case TIMESTAMPTZ -> statement.setObject(index, value == null ? null : ((Instant) value).atOffset(ZoneOffset.UTC));
         }
     }

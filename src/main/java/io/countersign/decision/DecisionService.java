@@ -577,7 +577,7 @@ public class DecisionService {
      * The answer rebuilt from a stored decision entry ({@code {"entry": {...}, "kind": ...}}): the same
      * values written the same way, so the same text as the answer given ({@link #rebuildable}).
      */
-    static String answerFromEntry(String storedBody) {
+    static String answerFromEntry(byte[] storedBody) {
         Logged e = loggedDecision(storedBody);
         if (e == null) {
             throw new IllegalStateException("a decision's row names a log entry that is not a decision entry");
@@ -589,7 +589,7 @@ public class DecisionService {
      * The entry read as a decision, or null when it is none: an altered column may name any entry, such as an
      * approval entry, whose body carries the decision's id too.
      */
-    private static Logged loggedDecision(String storedBody) {
+    private static Logged loggedDecision(byte[] storedBody) {
         try {
             JsonNode body = JSON.readTree(storedBody);
             if (!"decision".equals(body.path("kind").asText()) || !body.path("entry").isObject()) {

@@ -357,7 +357,8 @@ public class EvidenceService {
                         + " JOIN log_entry e ON e.sequence = p.sequence ORDER BY e.sequence");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                JsonNode body = JSON.readTree(rs.getString(2));
+                byte[] stored = rs.getBytes(2);
+                JsonNode body = JSON.readTree(stored);
                 JsonNode entry = body.path("entry");
                 String version = Population.text(entry, "policyVersion");
                 if (version == null) {
@@ -370,7 +371,7 @@ public class EvidenceService {
                 load.put("event", Population.text(entry, "event"));
                 load.put("by", Population.text(entry, "by"));
                 load.put("previousVersion", Population.text(entry, "previousVersion"));
-                load.put("body", rs.getString(2));
+                load.put("body", new String(stored, StandardCharsets.UTF_8));
                 loads.computeIfAbsent(version, k -> new ArrayList<>()).add(load);
             }
         } catch (SQLException e) {

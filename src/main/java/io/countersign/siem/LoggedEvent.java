@@ -1,12 +1,12 @@
 package io.countersign.siem;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -23,8 +23,8 @@ record LoggedEvent(long sequence, String kind, Instant recordedAt, String hash, 
         JsonNode body;
         try {
             body = JSON.readTree(stored.body());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("log entry " + stored.sequence() + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("log entry " + stored.sequence() + " is not JSON: " + e.getMessage(), e);
         }
         return new LoggedEvent(stored.sequence(), body.path("kind").asText(""),
                 Instant.parse(body.path("recordedAt").asText()), "sha256:" + stored.hash(),

@@ -104,7 +104,7 @@ class DecisionLogApiTest {
                 .body("checkpointsChecked", greaterThanOrEqualTo(1));
 
         long target = reader.head().sequence();
-        String original = reader.page(target - 1, target, 1).get(0).body();
+        String original = reader.page(target - 1, target, 1).get(0).text();
         String forged = original.replace("\"REQUIRE_APPROVAL\"", "\"ALLOW\"");
         assertFalse(original.equals(forged));
         update(target, forged);
@@ -147,7 +147,7 @@ class DecisionLogApiTest {
                                 + "SELECT ?, CURRENT_TIMESTAMP, 'decision', ?, ?, ? FROM chain_head WHERE id = 1");
                         PreparedStatement forward = c.prepareStatement("UPDATE chain_head SET sequence = ?, hash = ? WHERE id = 1")) {
                     restore.setLong(1, head);
-                    restore.setString(2, last.body());
+                    restore.setBytes(2, last.body());
                     restore.setString(3, last.prevHash());
                     restore.setString(4, last.hash());
                     restore.executeUpdate();
@@ -184,7 +184,7 @@ class DecisionLogApiTest {
         String body = "{\"action\": \"aws.s3.export\", \"context\": {\"attributes\": {\"secret-note\": \"the password is hunter2\"}}}";
         given().auth().oauth2(TestTokens.agent("masked-bot")).body(body).when().post("/v1/decisions").then().statusCode(200);
         long head = reader.head().sequence();
-        String stored = reader.page(head - 1, head, 1).get(0).body();
+        String stored = reader.page(head - 1, head, 1).get(0).text();
         assertFalse(stored.contains("hunter2"), stored);
         assertTrue(stored.contains("\"secret-note\":\"***\""), stored);
         assertTrue(stored.contains("\"masked\":[\"context.attributes.secret-note\"]"), stored);
@@ -198,10 +198,9 @@ class DecisionLogApiTest {
     private void update(long sequence, String body) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("UPDATE log_entry SET body = ? WHERE sequence = ?")) {
-            s.setString(1, body);
+            s.setBytes(1, body.getBytes(StandardCharsets.UTF_8));
             s.setLong(2, sequence);
             assertEquals(1, s.executeUpdate());
         }
-        assertEquals(body.getBytes(StandardCharsets.UTF_8).length, body.length(), "ASCII bodies in this test");
     }
 }

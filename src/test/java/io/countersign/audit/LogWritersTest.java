@@ -73,7 +73,7 @@ class LogWritersTest {
         long expected = before + 1;
         for (LogReader.StoredEntry e : reader.page(before, head, CALLERS * EACH + 100)) {
             assertEquals(expected++, e.sequence(), "sequences are gap-free across writers");
-            String id = e.body().replaceAll(".*\"decisionId\":\"([^\"]+)\".*", "$1");
+            String id = e.text().replaceAll(".*\"decisionId\":\"([^\"]+)\".*", "$1");
             if (answered.contains(id)) {
                 assertTrue(logged.add(id), "decision " + id + " is logged once");
             }

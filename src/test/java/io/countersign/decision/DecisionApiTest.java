@@ -131,7 +131,7 @@ class DecisionApiTest {
         given().auth().oauth2(token).when().post("/v1/approvals/" + asked.getString("approval.id") + "/cancel")
                 .then().statusCode(200);
         long approvalEntry = log.head().sequence();
-        assertTrue(log.page(approvalEntry - 1, approvalEntry, 1).get(0).body().contains(decisionId));
+        assertTrue(log.page(approvalEntry - 1, approvalEntry, 1).get(0).text().contains(decisionId));
         long decisionEntry = sequenceOf(decisionId);
         setDecisionColumn(decisionEntry, null);
         setDecisionColumn(approvalEntry, decisionId);
