@@ -1,6 +1,7 @@
 package io.countersign.audit;
 
 import static io.countersign.audit.RowInsert.Type.BIGINT;
+import static io.countersign.audit.RowInsert.Type.BYTEA;
 import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
 import static io.countersign.audit.RowInsert.Type.VARCHAR;
 import static io.countersign.audit.RowInsert.column;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class RowInsertTest {
     private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final RowInsert entries = RowInsert.into("ri_entry_" + suffix, column("seq", BIGINT), column("stamp", TIMESTAMPTZ),
-            column("body", VARCHAR));
+            column("body", VARCHAR), column("raw", BYTEA));
     private final RowInsert notes = RowInsert.into("ri_note_" + suffix, column("id", VARCHAR), column("seq", BIGINT),
             column("note", VARCHAR));
 
@@ -67,10 +69,13 @@ class RowInsertTest {
         String[] bodies = { "{\"a\":\"q\\\"x\",\"b\":[1,2]}", "b,c}{ \"NULL\" NULL", "", "żółw ☃ \t\n end", null };
         Instant[] times = { Instant.parse("2026-11-22T05:00:00.123456Z"), Instant.parse("2026-11-22T05:00:00Z"),
                 Instant.parse("1999-12-31T23:59:59.5Z"), Instant.parse("2026-01-01T00:00:00.000001Z"), null };
+        // Bytes as stored, whatever they are: zeros, backslashes (bytea's escape), bytes that are not UTF-8.
+        byte[][] raws = { "{\"a\":\"\u00e9\"}".getBytes(StandardCharsets.UTF_8), { 0, 0, 92, 120, 48 },
+                {}, { (byte) 0xff, (byte) 0xc3, 0x28, (byte) 0x80 }, null };
         List<Object[]> entryRows = new ArrayList<>();
         List<Object[]> noteRows = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
-            entryRows.add(new Object[] { 10L + i, times[i], bodies[i] });
+            entryRows.add(new Object[] { 10L + i, times[i], bodies[i], raws[i] });
             if (i % 2 == 0) {
                 noteRows.add(new Object[] { "note-" + i, 10L + i, bodies[bodies.length - 1 - i] });
             }
@@ -83,14 +88,14 @@ class RowInsertTest {
         RowInsert.insertAll(c, postgresql, rows, "UPDATE ri_head_" + suffix + " SET seq = ?, hash = ? WHERE id = 1", 14L, "h14");
         c.commit();
 
-        assertRows(entryRows, read(c, "SELECT seq, stamp, body FROM " + entries.table() + " ORDER BY seq"));
+        assertRows(entryRows, read(c, "SELECT seq, stamp, body, raw FROM " + entries.table() + " ORDER BY seq"));
         assertRows(noteRows, read(c, "SELECT id, seq, note FROM " + notes.table() + " ORDER BY id"));
         assertRows(List.<Object[]> of(new Object[] { 14L, "h14" }), read(c, "SELECT seq, hash FROM ri_head_" + suffix));
     }
 
     private void aFailingStatementLeavesNothing(Connection c, boolean postgresql) throws SQLException {
         Map<RowInsert, List<Object[]>> rows = new LinkedHashMap<>();
-        rows.put(entries, List.<Object[]> of(new Object[] { 20L, Instant.now(), "kept only if all goes in" }));
+        rows.put(entries, List.<Object[]> of(new Object[] { 20L, Instant.now(), "kept only if all goes in", new byte[] { 1 } }));
         // The second row repeats a primary key already stored: the whole statement fails.
         rows.put(notes, List.<Object[]> of(new Object[] { "note-new", 20L, "x" }, new Object[] { "note-0", 20L, "dup" }));
         assertThrows(SQLException.class, () -> RowInsert.insertAll(c, postgresql, rows,
@@ -103,14 +108,14 @@ class RowInsertTest {
     private void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + entries.table() + " (seq BIGINT PRIMARY KEY, stamp TIMESTAMP WITH TIME ZONE,"
-                    + " body VARCHAR(1000))");
+                    + " body VARCHAR(1000), raw BYTEA)");
             s.execute("CREATE TABLE " + notes.table() + " (id VARCHAR(36) PRIMARY KEY, seq BIGINT NOT NULL, note VARCHAR(1000))");
             s.execute("CREATE TABLE ri_head_" + suffix + " (id INTEGER PRIMARY KEY, seq BIGINT, hash VARCHAR(64))");
             s.execute("INSERT INTO ri_head_" + suffix + " VALUES (1, 0, 'h0')");
         }
     }
 
-    /** Rows as Long, String and Instant values, the types the inserts are given. */
+    /** Rows as Long, String, Instant and byte[] values, the types the inserts are given. */
     private static List<Object[]> read(Connection c, String sql) throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -121,7 +126,7 @@ class RowInsertTest {
                     Object value = rs.getObject(i + 1);
                     row[i] = value instanceof Number number ? (Object) number.longValue()
                             : value == null ? null
-                            : value instanceof String ? value
+                            : value instanceof String || value instanceof byte[] ? value
                             : rs.getObject(i + 1, OffsetDateTime.class).toInstant();
                 }
                 rows.add(row);
@@ -135,6 +140,6 @@ class RowInsertTest {
     }
 
     private static String text(List<Object[]> rows) {
-        return rows.stream().map(Arrays::toString).toList().toString();
+        return rows.stream().map(Arrays::deepToString).toList().toString();
     }
 }
