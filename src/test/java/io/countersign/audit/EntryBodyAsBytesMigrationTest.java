@@ -19,16 +19,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-
-import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
-
-import io.countersign.reliability.TestDatabase;
 
 /**
  * V9 on a log written before it, when bodies were text: each body becomes the UTF-8 its hash was computed
@@ -45,23 +38,12 @@ class EntryBodyAsBytesMigrationTest {
 
     @Test
     void aLogWrittenAsTextVerifiesAfterItsBodiesBecomeBytes() throws SQLException {
-        if (System.getProperty("countersign.test.jdbc-url", "").startsWith("jdbc:postgresql:")) {
-            try (TestDatabase database = TestDatabase.create()) {
-                PGSimpleDataSource dataSource = new PGSimpleDataSource();
-                dataSource.setURL(database.jdbcUrl());
-                dataSource.setUser("postgres");
-                migrateAndCheck(database.jdbcUrl(), "postgres", dataSource, "postgresql");
-            }
-        } else {
-            String url = "jdbc:h2:mem:v9-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-            JdbcDataSource dataSource = new JdbcDataSource();
-            dataSource.setURL(url);
-            dataSource.setUser("sa");
-            migrateAndCheck(url, "sa", dataSource, "h2");
-        }
+        MigrationDatabase.fresh("v9", EntryBodyAsBytesMigrationTest::migrateAndCheck);
     }
 
-    private static void migrateAndCheck(String url, String user, DataSource dataSource, String dbKind) throws SQLException {
+    private static void migrateAndCheck(MigrationDatabase database) throws SQLException {
+        String url = database.url();
+        String user = database.user();
         Flyway.configure().dataSource(url, user, "").target("8").load().migrate();
         HexFormat hex = HexFormat.of();
         List<byte[]> hashes = new ArrayList<>();
@@ -104,7 +86,7 @@ class EntryBodyAsBytesMigrationTest {
             assertTrue(nullBody.getMessage().toLowerCase().contains("null"), "a body is still required: " + nullBody.getMessage());
         }
 
-        LogReader reader = new LogReader(dataSource, dbKind, readers(2));
+        LogReader reader = new LogReader(database.dataSource(), database.kind(), readers(2));
         try (LogReader.Entries entries = reader.entries(reader.head().sequence())) {
             ChainVerifier.Result result = ChainVerifier.verify(entries, 1, HashChain.GENESIS, Map.of());
             assertTrue(result.valid(), "the chain verifies after the migration: " + result);

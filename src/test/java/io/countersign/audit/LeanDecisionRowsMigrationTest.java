@@ -11,12 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-
-import io.countersign.reliability.TestDatabase;
 
 /**
  * V8 on a log written before it: policy loads stay listed, old decisions keep their rows. On the database the
@@ -25,18 +22,14 @@ import io.countersign.reliability.TestDatabase;
 class LeanDecisionRowsMigrationTest {
     @Test
     void aLogFromBeforeV8KeepsItsPolicyLoadsListedAndItsRows() throws SQLException {
-        if (System.getProperty("countersign.test.jdbc-url", "").startsWith("jdbc:postgresql:")) {
-            try (TestDatabase database = TestDatabase.create()) {
-                migrateAndCheck(database.jdbcUrl(), "postgres",
-                        "SELECT indexname FROM pg_indexes WHERE tablename = 'log_entry'");
-            }
-        } else {
-            migrateAndCheck("jdbc:h2:mem:v8-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa",
-                    "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'LOG_ENTRY'");
-        }
+        MigrationDatabase.fresh("v8", LeanDecisionRowsMigrationTest::migrateAndCheck);
     }
 
-    private static void migrateAndCheck(String url, String user, String indexQuery) throws SQLException {
+    private static void migrateAndCheck(MigrationDatabase database) throws SQLException {
+        String url = database.url();
+        String user = database.user();
+        String indexQuery = database.postgresql() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'log_entry'"
+                : "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'LOG_ENTRY'";
         Flyway.configure().dataSource(url, user, "").target("7").load().migrate();
         try (Connection c = DriverManager.getConnection(url, user, "")) {
             String[] kinds = { "policy", "decision", "approval", "policy", "decision" };
