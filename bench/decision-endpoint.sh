@@ -257,12 +257,6 @@ print(f"  commit time: mean {commit_mean:.2f} ms in the measured rounds; "
       f"p50 {q('countersign_log_commit_seconds', '0.5') * 1000:.2f} ms, "
       f"p99 {q('countersign_log_commit_seconds', '0.99') * 1000:.2f} ms, "
       f"max {m['countersign_log_commit_seconds_max'] * 1000:.1f} ms (recent window)")
-if "countersign_log_flush_seconds_count" in m:
-    print(f"  flush (PostgreSQL, entries confirmed durable apart from the writer): "
-          f"{int(m['countersign_log_flush_seconds_count'])} flushes over the whole run for {int(count)} commits; "
-          f"p50 {q('countersign_log_flush_seconds', '0.5') * 1000:.2f} ms, "
-          f"p99 {q('countersign_log_flush_seconds', '0.99') * 1000:.2f} ms, "
-          f"max {m['countersign_log_flush_seconds_max'] * 1000:.1f} ms (recent window)")
 print(f"  log writers busy committing (summed over writers): {busy * 100:.0f}% of the measured decision time "
       f"({(csum - commit0) / max(1, total - sum0) * 1e6:.0f} us of commit per entry)")
 with open(out, "w") as f:

@@ -30,7 +30,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,9 +41,7 @@ import io.quarkus.runtime.StartupEvent;
  * The append-only decision log, written with group commit: callers queue entries; a writer thread
  * takes everything queued, locks the chain head row, appends the entries with their rows and moves the
  * head, all in one transaction, then completes every caller at once. Concurrent decisions therefore
- * share one commit and one head update, and an answer is released only after its entry is durable. On
- * PostgreSQL the writer does not wait for the disk itself: a second thread confirms each committed batch
- * durable while the writer goes on with the next ({@link WalFlusher}).
+ * share one commit and one head update, and an answer is released only after its entry is durable.
  *
  * INVARIANT: the chain head row is locked for the whole append, so writers and instances sharing a
  * database build one gap-free chain, and the head is always read from the database, never trusted from
@@ -66,15 +63,6 @@ public class DecisionLog {
             column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", BYTEA), column("prev_hash", VARCHAR),
             column("hash", VARCHAR), column("decision_id", VARCHAR));
 
-    private static final String LOCK_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID
-            + " FOR UPDATE";
-    /**
-     * The same, turning off the wait for the WAL flush at this transaction's commit (set_config local to the
-     * transaction: SET LOCAL), in the same round trip; the flusher waits for it instead.
-     */
-    private static final String LOCK_HEAD_FLUSHED_APART = "SELECT sequence, hash, set_config('synchronous_commit', 'off', true)"
-            + " FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE";
-
     private final EntityManager em;
     private final boolean postgresql;
     private final LogConfig config;
@@ -84,11 +72,8 @@ public class DecisionLog {
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
     private final List<Thread> writers = new ArrayList<>();
-    /** PostgreSQL with {@code countersign.log.pipelined-flush}: makes committed batches durable; else null. */
-    private final WalFlusher flusher;
-    private Thread flusherThread;
 
-    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry, AgroalDataSource dataSource,
+    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.em = em;
         this.postgresql = "postgresql".equals(dbKind);
@@ -101,17 +86,6 @@ public class DecisionLog {
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.commitTime = Timer.builder("countersign.log.commit")
                 .description("Time to append and commit one batch").publishPercentiles(0.5, 0.99).register(registry);
-        if (postgresql && config.pipelinedFlush()) {
-            Timer flushTime = Timer.builder("countersign.log.flush")
-                    .description("Time to make the batches committed meanwhile durable (PostgreSQL)")
-                    .publishPercentiles(0.5, 0.99).register(registry);
-            this.flusher = new WalFlusher(dataSource, flushTime::record, failure -> {
-                lastBatchFailed = true;
-                LOG.errorf("decision log: committed entries could not be confirmed durable: %s", rootMessage(failure));
-            });
-        } else {
-            this.flusher = null;
-        }
     }
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
@@ -121,38 +95,15 @@ public class DecisionLog {
             writer.setDaemon(true);
             writers.add(writer);
         }
-        if (flusher != null) {
-            flusherThread = new Thread(this::flushLoop, "countersign-log-flusher");
-            flusherThread.setDaemon(true);
-        }
         // Set after the list is complete: whoever reads running (health checks) then sees every writer.
         running = true;
         writers.forEach(Thread::start);
-        if (flusherThread != null) {
-            flusherThread.start();
-        }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
         for (Thread writer : writers) {
             writer.join(config.appendTimeout().toMillis());
-        }
-        if (flusherThread != null) {
-            flusherThread.join(config.appendTimeout().toMillis());
-        }
-    }
-
-    /** Makes what the writers committed durable, until they have stopped and nothing is left. */
-    private void flushLoop() {
-        try {
-            while (running || writers.stream().anyMatch(Thread::isAlive) || flusher.pending()) {
-                flusher.flushNext(IDLE);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            flusher.close(new LogUnavailableException("the service is stopping", null));
         }
     }
 
@@ -172,8 +123,7 @@ public class DecisionLog {
 
     /** Whether the writer runs and its last commit went through. */
     public boolean healthy() {
-        return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive)
-                && (flusherThread == null || flusherThread.isAlive()) && !lastBatchFailed;
+        return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive) && !lastBatchFailed;
     }
 
     private void writeLoop() {
@@ -242,24 +192,16 @@ public class DecisionLog {
         }
         commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
-        List<Pending> committed = List.copyOf(batch);
-        Runnable release = () -> {
-            for (int i = 0; i < committed.size(); i++) {
-                committed.get(i).done().complete(results.get(i));
-            }
-        };
-        if (flusher == null) {
-            release.run();
-        } else {
-            flusher.committed(new WalFlusher.Committed(release,
-                    failure -> committed.forEach(p -> p.done().completeExceptionally(failure))));
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(results.get(i));
         }
     }
 
     private List<LogResult> append(List<Pending> batch) {
         Session session = em.unwrap(Session.class);
         LogReader.Head head = session.doReturningWork(connection -> {
-            try (PreparedStatement lock = connection.prepareStatement(flusher != null ? LOCK_HEAD_FLUSHED_APART : LOCK_HEAD);
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE");
                     ResultSet rs = lock.executeQuery()) {
                 return rs.next() ? new LogReader.Head(rs.getLong(1), rs.getString(2)) : null;
             }

@@ -43,16 +43,6 @@ public interface LogConfig {
      */
     Optional<Integer> readers();
 
-    /**
-     * PostgreSQL: the writer commits each batch without waiting for the WAL to reach disk
-     * ({@code synchronous_commit = off} for that transaction only) and goes on with the next, while a second
-     * thread makes the committed batches durable with one synchronous commit of its own before their callers
-     * are answered ({@link WalFlusher}). Off: the writer waits for every commit's flush itself. The embedded
-     * H2 store ignores it.
-     */
-    @WithDefault("true")
-    boolean pipelinedFlush();
-
     /** How long a caller waits for its entry to be committed before it gets 503. */
     @WithDefault("10s")
     Duration appendTimeout();
