@@ -110,4 +110,8 @@ if [ -s "$WORK/m0" ]; then
     printf "  log: %d commits, mean batch %.1f, mean commit %.2f ms, writer busy %.0f%%\n", b,
       d["countersign_log_batch_size_sum"] / b, 1000 * d["countersign_log_commit_seconds_sum"] / b,
       100 * d["countersign_log_commit_seconds_sum"] / secs }'
+  curl -sf "$BASE/q/metrics" | awk '
+    /^countersign_log_(commit|wait)_seconds\{quantile="0.(5|99)"/ { split($1, a, "[_{\"]"); q[a[3] a[6]] = $2 * 1000 }
+    END { printf "  log (recent window): commit p50 %.2f ms, p99 %.2f ms; caller wait for its entry p50 %.2f ms, p99 %.2f ms\n",
+      q["commit0.5"], q["commit0.99"], q["wait0.5"], q["wait0.99"] }'
 fi

@@ -55,7 +55,8 @@ public class DecisionLog {
     /** How long the idle writer waits for an entry before it looks at its state (stopping, a failed database). */
     private static final Duration IDLE = Duration.ofMillis(200);
 
-    private record Pending(LogWrite write, CompletableFuture<LogResult> done) {
+    /** A queued write; {@code queued} is its {@link System#nanoTime()} when it was queued. */
+    private record Pending(LogWrite write, CompletableFuture<LogResult> done, long queued) {
     }
 
     /** A log_entry row as the writer inserts it; hashes are lower-case hex. */
@@ -69,6 +70,7 @@ public class DecisionLog {
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
+    private final Timer waitTime;
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
     private final List<Thread> writers = new ArrayList<>();
@@ -86,6 +88,9 @@ public class DecisionLog {
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.commitTime = Timer.builder("countersign.log.commit")
                 .description("Time to append and commit one batch").publishPercentiles(0.5, 0.99).register(registry);
+        this.waitTime = Timer.builder("countersign.log.wait")
+                .description("Time from queueing an entry to its commit: what a caller waits for the log")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
@@ -115,7 +120,7 @@ public class DecisionLog {
         CompletableFuture<LogResult> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new LogUnavailableException("the log is not running", null));
-        } else if (!queue.offer(new Pending(write, done))) {
+        } else if (!queue.offer(new Pending(write, done, System.nanoTime()))) {
             done.completeExceptionally(new LogUnavailableException("too many entries are waiting to be written", null));
         }
         return done.orTimeout(config.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -190,10 +195,13 @@ public class DecisionLog {
             }
             return;
         }
-        commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        long committed = System.nanoTime();
+        commitTime.record(committed - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(results.get(i));
+            Pending pending = batch.get(i);
+            waitTime.record(committed - pending.queued(), TimeUnit.NANOSECONDS);
+            pending.done().complete(results.get(i));
         }
     }
 
