@@ -1,6 +1,7 @@
 package io.countersign.operations;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -25,22 +26,25 @@ class OperationsTest {
 
     @Test
     void metricsCountDecisionsByOutcomeAndLogBatches() {
-        double waitsBefore = metric("countersign_log_wait_seconds_count");
+        double waitsBefore = sample(metrics(), "countersign_log_wait_seconds_count");
         given().auth().oauth2(TestTokens.agent("metrics-bot")).body(TestRequests.EXPORT).when().post("/v1/decisions")
                 .then().statusCode(200);
-        given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("countersign_decisions_total{outcome=\"REQUIRE_APPROVAL\"}"))
-                .body(containsString("countersign_log_batch_size_count"))
-                .body(containsString("countersign_log_commit_seconds_count"));
+        String metrics = metrics();
+        assertThat(metrics, containsString("countersign_decisions_total{outcome=\"REQUIRE_APPROVAL\"}"));
+        assertThat(metrics, containsString("countersign_log_batch_size_count"));
+        assertThat(metrics, containsString("countersign_log_commit_seconds_count"));
         // Each committed entry records its caller's wait; other tests may log meanwhile, hence "at least".
-        assertTrue(metric("countersign_log_wait_seconds_count") >= waitsBefore + 1, "the decision's wait is counted");
-        assertTrue(metric("countersign_log_wait_seconds_max") > 0, "a wait is measured");
+        assertTrue(sample(metrics, "countersign_log_wait_seconds_count") >= waitsBefore + 1, "the decision's wait is counted");
+        assertTrue(sample(metrics, "countersign_log_wait_seconds_max") > 0, "a wait is measured");
     }
 
-    /** A sample without labels from /q/metrics; 0 when the metric has not been registered or recorded yet. */
-    private static double metric(String name) {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines().filter(line -> line.startsWith(name + " "))
+    private static String metrics() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** A sample without labels from a Prometheus scrape; 0 when the metric has not been registered or recorded yet. */
+    private static double sample(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1))).findFirst().orElse(0);
     }
 
