@@ -6,8 +6,10 @@ import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
 import static io.countersign.audit.RowInsert.Type.VARCHAR;
 import static io.countersign.audit.RowInsert.column;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +44,9 @@ import io.quarkus.runtime.StartupEvent;
  * The append-only decision log, written with group commit: callers queue entries; a writer thread
  * takes everything queued, locks the chain head row, appends the entries with their rows and moves the
  * head, all in one transaction, then completes every caller at once. Concurrent decisions therefore
- * share one commit and one head update, and an answer is released only after its entry is durable.
+ * share one commit and one head update, and an answer is released only after its entry is durable. On
+ * PostgreSQL a batch takes two round trips: one locks the head and runs the reads its guards share
+ * ({@link BatchQuery}); the other inserts the rows, moves the head and commits.
  *
  * INVARIANT: the chain head row is locked for the whole append, so writers and instances sharing a
  * database build one gap-free chain, and the head is always read from the database, never trusted from
@@ -63,6 +68,9 @@ public class DecisionLog {
     private static final RowInsert ENTRY = RowInsert.into("log_entry", column("sequence", BIGINT),
             column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", BYTEA), column("prev_hash", VARCHAR),
             column("hash", VARCHAR), column("decision_id", VARCHAR));
+
+    private static final String LOCK_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE";
+    private static final String MOVE_HEAD = "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID;
 
     private final EntityManager em;
     private final boolean postgresql;
@@ -207,23 +215,15 @@ public class DecisionLog {
 
     private List<LogResult> append(List<Pending> batch) {
         Session session = em.unwrap(Session.class);
-        LogReader.Head head = session.doReturningWork(connection -> {
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE");
-                    ResultSet rs = lock.executeQuery()) {
-                return rs.next() ? new LogReader.Head(rs.getLong(1), rs.getString(2)) : null;
-            }
-        });
-        if (head == null) {
-            throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
-        }
+        Locked locked = session.doReturningWork(connection -> lock(connection, batch.stream().map(Pending::write).toList()));
+        LogReader.Head head = locked.head();
+        LogBatch context = locked.batch();
         long sequence = head.sequence();
         String previousHex = head.hash();
         byte[] previous = HexFormat.of().parseHex(previousHex);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = context.now();
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
-        LogBatch context = new LogBatch(now, batch.stream().map(Pending::write).toList());
         List<Object[]> entries = new ArrayList<>(batch.size());
         // The entries first, then the write-once rows, table by table in the order they first appear.
         Map<RowInsert, List<Object[]>> inserted = new LinkedHashMap<>();
@@ -264,11 +264,101 @@ public class DecisionLog {
         if (!entries.isEmpty()) {
             long last = sequence;
             String lastHash = previousHex;
-            // The head moves in the same round trip as the inserts (PostgreSQL), under the lock taken above.
+            // The rows the guards changed or persisted go first. On PostgreSQL the inserts, the move of the
+            // head (under the lock taken above) and the commit then go in one round trip: the transaction
+            // manager's own commit finds the connection's transaction over and has nothing left to send, as
+            // the flush has left nothing to write.
+            session.flush();
             session.doWork(connection -> RowInsert.insertAll(connection, postgresql, inserted,
-                    "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID, last, lastHash));
+                    postgresql ? MOVE_HEAD + ";\nCOMMIT" : MOVE_HEAD, last, lastHash));
         }
         return results;
+    }
+
+    /** The chain head as locked, and the batch with its time (taken once the lock is held) and its shared reads. */
+    private record Locked(LogReader.Head head, LogBatch batch) {
+    }
+
+    /**
+     * Locks the chain head and runs the reads the batch's guards share ({@link BatchQuery}), in that order:
+     * on PostgreSQL all in one round trip, elsewhere one statement after the other. Every read starts once
+     * the lock is held, so it sees everything committed by the writer that held it before.
+     */
+    private Locked lock(Connection connection, List<LogWrite> writes) throws SQLException {
+        Map<BatchQuery<?>, BatchQuery.Sql> queries = new LinkedHashMap<>();
+        for (LogWrite write : writes) {
+            if (write.guard() != null) {
+                for (BatchQuery<?> query : write.guard().queries()) {
+                    if (!queries.containsKey(query)) {
+                        queries.put(query, query.sql(writes));
+                    }
+                }
+            }
+        }
+        queries.values().removeIf(Objects::isNull);
+        if (postgresql) {
+            List<String> statements = new ArrayList<>();
+            statements.add(LOCK_HEAD);
+            queries.values().forEach(sql -> statements.add(sql.text()));
+            try (PreparedStatement all = connection.prepareStatement(String.join(";\n", statements))) {
+                int next = 1;
+                for (BatchQuery.Sql sql : queries.values()) {
+                    next = bind(all, next, sql.parameters());
+                }
+                all.execute();
+                LogBatch batch = new LogBatch(now(), writes);
+                LogReader.Head head;
+                try (ResultSet rs = all.getResultSet()) {
+                    head = head(rs);
+                }
+                for (BatchQuery<?> query : queries.keySet()) {
+                    if (!all.getMoreResults()) {
+                        throw new IllegalStateException("no rows came back for the batch's read " + query);
+                    }
+                    try (ResultSet rs = all.getResultSet()) {
+                        read(batch, query, rs);
+                    }
+                }
+                return new Locked(head, batch);
+            }
+        }
+        LogReader.Head head;
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
+            head = head(rs);
+        }
+        LogBatch batch = new LogBatch(now(), writes);
+        for (Map.Entry<BatchQuery<?>, BatchQuery.Sql> e : queries.entrySet()) {
+            try (PreparedStatement query = connection.prepareStatement(e.getValue().text())) {
+                bind(query, 1, e.getValue().parameters());
+                try (ResultSet rs = query.executeQuery()) {
+                    read(batch, e.getKey(), rs);
+                }
+            }
+        }
+        return new Locked(head, batch);
+    }
+
+    private static <T> void read(LogBatch batch, BatchQuery<T> query, ResultSet rows) throws SQLException {
+        batch.read(query, query.read(rows, batch));
+    }
+
+    private static LogReader.Head head(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
+        }
+        return new LogReader.Head(rs.getLong(1), rs.getString(2));
+    }
+
+    private static int bind(PreparedStatement statement, int first, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(first + i, parameters.get(i));
+        }
+        return first + parameters.size();
+    }
+
+    /** The time every entry of a batch is recorded at: taken with the chain head locked, so it never goes back along the chain. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static String rootMessage(Throwable e) {

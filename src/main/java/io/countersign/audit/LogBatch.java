@@ -14,6 +14,7 @@ public final class LogBatch {
     private final Instant now;
     private final List<LogWrite> writes;
     private final Map<Class<?>, Object> shared = new HashMap<>();
+    private final Map<BatchQuery<?>, Object> queried = new HashMap<>();
 
     LogBatch(Instant now, List<LogWrite> writes) {
         this.now = now;
@@ -41,5 +42,19 @@ public final class LogBatch {
             shared.put(type, value);
         }
         return type.cast(value);
+    }
+
+    /**
+     * What {@code query} read when the chain head was locked, or null when no write of the batch asked for
+     * it (or its statement was not needed). It does not show the writes of this batch: guards that change
+     * what it covers keep track of that themselves.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T queried(BatchQuery<T> query) {
+        return (T) queried.get(query);
+    }
+
+    <T> void read(BatchQuery<T> query, T result) {
+        queried.put(query, result);
     }
 }

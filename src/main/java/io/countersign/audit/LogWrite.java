@@ -46,6 +46,11 @@ public record LogWrite(String kind, byte[] canonicalEntry, String decisionId, Gu
     @FunctionalInterface
     public interface Guard {
         Check check(LogBatch batch);
+
+        /** The reads this guard shares with the others of its batch, run when the chain head is locked. */
+        default List<BatchQuery<?>> queries() {
+            return List.of();
+        }
     }
 
     /** What a guard decided. */

@@ -1,15 +1,17 @@
 package io.countersign.decision;
 
 import java.io.IOException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
-import org.hibernate.Session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -37,6 +37,7 @@ import io.countersign.approval.ApprovalRecord;
 import io.countersign.approval.ApprovalStatus;
 import io.countersign.approval.TouchedApprovals;
 import io.countersign.approval.VoteRecord;
+import io.countersign.audit.BatchQuery;
 import io.countersign.audit.DecisionLog;
 import io.countersign.audit.LogBatch;
 import io.countersign.audit.RowIds;
@@ -60,7 +61,6 @@ import io.countersign.yaml.YamlException;
 import io.countersign.yaml.YamlNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.orm.panache.Panache;
 
 /**
  * Answers {@code POST /v1/decisions}: reads the body strictly, evaluates it against the policy in
@@ -369,15 +369,49 @@ public class DecisionService {
     }
 
     /**
-     * What the decision guards of one batch read under the chain lock, with one query each for the whole
-     * batch: earlier decisions by idempotency key and pending requests by requester and action (a plain
-     * query: no entities are loaded for requests that are only named). Guards add what they append, so a
-     * later entry in the same batch sees it.
+     * The pending requests for the actions a batch's decisions ask about, keyed by requester and action:
+     * one plain query per batch, sent with the chain lock (no entities are loaded for requests that are
+     * only named). Newest first, so that of several pending requests for one action the newest is shared.
+     */
+    private static final BatchQuery<Map<String, PendingRef>> PENDING = new BatchQuery<>() {
+        @Override
+        public Sql sql(List<LogWrite> writes) {
+            Set<String> digests = new LinkedHashSet<>();
+            for (LogWrite write : writes) {
+                if (write.guard() instanceof DecisionGuard guard && guard.seeksPending()) {
+                    digests.add(guard.draft.actionDigest);
+                }
+            }
+            return digests.isEmpty() ? null : new Sql("SELECT id, requester_id, action_digest, expires_at FROM approval"
+                    + " WHERE status = 'PENDING' AND action_digest IN ("
+                    + String.join(",", Collections.nCopies(digests.size(), "?")) + ") ORDER BY created_at DESC",
+                    List.copyOf(digests));
+        }
+
+        @Override
+        public Map<String, PendingRef> read(ResultSet rs, LogBatch batch) throws SQLException {
+            Map<String, PendingRef> pending = new HashMap<>();
+            while (rs.next()) {
+                Instant expiresAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+                if (batch.now().isBefore(expiresAt)) {
+                    pending.putIfAbsent(rs.getString(2) + "\n" + rs.getString(3), new PendingRef(rs.getString(1), expiresAt));
+                }
+            }
+            return pending;
+        }
+
+        @Override
+        public String toString() {
+            return "pending approval requests";
+        }
+    };
+
+    /**
+     * What the decision guards of one batch read under the chain lock: earlier decisions by idempotency
+     * key (one query for the whole batch) and the pending requests {@link #PENDING} read. Guards add what
+     * they append, so a later entry in the same batch sees it.
      */
     private static final class Lookups {
-        private static final String PENDING = "SELECT id, requester_id, action_digest, expires_at FROM approval"
-                + " WHERE status = 'PENDING' AND action_digest IN (%s) ORDER BY created_at DESC";
-
         /** Earlier decisions by caller and key; the answer is known for those appended in this batch. */
         final Map<String, Prior> byKey = new HashMap<>();
         final Map<String, PendingRef> pending = new HashMap<>();
@@ -385,44 +419,18 @@ public class DecisionService {
         static Lookups load(LogBatch batch) {
             Lookups found = new Lookups();
             Set<String> keys = new HashSet<>();
-            Set<String> digests = new HashSet<>();
             for (LogWrite write : batch.writes()) {
-                if (write.guard() instanceof DecisionGuard guard) {
-                    if (guard.draft.idempotencyKey != null) {
-                        keys.add(guard.draft.idempotencyKey);
-                    }
-                    if (guard.seeksPending()) {
-                        digests.add(guard.draft.actionDigest);
-                    }
+                if (write.guard() instanceof DecisionGuard guard && guard.draft.idempotencyKey != null) {
+                    keys.add(guard.draft.idempotencyKey);
                 }
             }
             if (!keys.isEmpty()) {
                 DecisionRecord.<DecisionRecord> list("idempotencyKey in ?1", keys)
                         .forEach(d -> found.byKey.put(d.callerId + "\n" + d.idempotencyKey, new Prior(d, null)));
             }
-            if (!digests.isEmpty()) {
-                EntityManager em = Panache.getEntityManager();
-                // Changes of earlier writes in this batch reach the database before the plain query reads it.
-                em.flush();
-                em.unwrap(Session.class).doWork(connection -> {
-                    String sql = PENDING.formatted(String.join(",", java.util.Collections.nCopies(digests.size(), "?")));
-                    try (PreparedStatement query = connection.prepareStatement(sql)) {
-                        int i = 1;
-                        for (String digest : digests) {
-                            query.setString(i++, digest);
-                        }
-                        try (ResultSet rs = query.executeQuery()) {
-                            // Newest first, so that of several pending requests for one action the newest is shared.
-                            while (rs.next()) {
-                                Instant expiresAt = rs.getObject(4, OffsetDateTime.class).toInstant();
-                                if (batch.now().isBefore(expiresAt)) {
-                                    found.pending.putIfAbsent(rs.getString(2) + "\n" + rs.getString(3),
-                                            new PendingRef(rs.getString(1), expiresAt));
-                                }
-                            }
-                        }
-                    }
-                });
+            Map<String, PendingRef> pending = batch.queried(PENDING);
+            if (pending != null) {
+                found.pending.putAll(pending);
             }
             return found;
         }
@@ -445,6 +453,11 @@ public class DecisionService {
             this.reasons = reasons;
             this.queued = queued;
             this.expected = expected;
+        }
+
+        @Override
+        public List<BatchQuery<?>> queries() {
+            return List.of(PENDING);
         }
 
         boolean seeksPending() {

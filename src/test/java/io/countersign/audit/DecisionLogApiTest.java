@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,53 @@ class DecisionLogApiTest {
         assertFalse(stored.contains("hunter2"), stored);
         assertTrue(stored.contains("\"secret-note\":\"***\""), stored);
         assertTrue(stored.contains("\"masked\":[\"context.attributes.secret-note\"]"), stored);
+    }
+
+    @Test
+    void aBatchThatCannotBeWrittenLeavesNoRowOfItBehindAndTheLogGoesOnOnceItCanBe() throws Exception {
+        String caller = "squatted-bot";
+        String key = "squatted-" + System.nanoTime();
+        // A row written behind the service's back holds the next sequence number, so the batch's insert
+        // fails: after the approval it opens and the keyed decision's row are sent, before the head moves.
+        execute("INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash)"
+                + " SELECT sequence + 1, CURRENT_TIMESTAMP, 'squatter', ?, hash, hash FROM chain_head", "{}".getBytes(StandardCharsets.UTF_8));
+        long head = reader.head().sequence();
+        try {
+            given().auth().oauth2(TestTokens.agent(caller)).header("Idempotency-Key", key).body(TestRequests.EXPORT)
+                    .when().post("/v1/decisions")
+                    .then().statusCode(503).body("code", equalTo("log_unavailable")).body("outcome", nullValue());
+            assertEquals(head, reader.head().sequence(), "the head did not move");
+            assertEquals(0, count("SELECT count(*) FROM approval WHERE requester_id = ?", caller), "no approval was opened");
+            assertEquals(0, count("SELECT count(*) FROM decision WHERE idempotency_key = ?", key), "no decision row was kept");
+        } finally {
+            execute("DELETE FROM log_entry WHERE kind = 'squatter'");
+        }
+        given().auth().oauth2(TestTokens.agent(caller)).header("Idempotency-Key", key).body(TestRequests.EXPORT)
+                .when().post("/v1/decisions")
+                .then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
+        assertEquals(1, count("SELECT count(*) FROM approval WHERE requester_id = ?", caller));
+        assertEquals(1, count("SELECT count(*) FROM decision WHERE idempotency_key = ?", key));
+        given().auth().oauth2(TestTokens.auditor()).when().get("/v1/log/verify").then().statusCode(200)
+                .body("valid", equalTo(true));
+    }
+
+    private void execute(String sql, Object... parameters) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private long count(String sql, String parameter) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getLong(1);
+            }
+        }
     }
 
     private String decide(String caller) {
