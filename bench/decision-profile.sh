@@ -16,6 +16,10 @@
 #   the measured run into FILE, PROFILE_PORT (18081), PROFILE_APP (the built application to run instead
 #   of target/quarkus-app or target/quarkus-app-postgresql: a copy of another build, for back-to-back
 #   runs). Any COUNTERSIGN_* setting in the environment reaches the service (e.g. COUNTERSIGN_LOG_GATHER=0ms).
+#   PROFILE_CAPTURE=1 records the measured run's packets on the loopback (tcpdump, installed if missing)
+#   and prints the latency of every request as the wire shows it (request sent to answer sent), raw and
+#   with the correction wrk applies before it reports percentiles (bench/wire-latency.py), and the
+#   longest stalls: wrk's p99 is the corrected one.
 # Builds no jar: run bench/decision-endpoint.sh or ./mvnw package first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -93,9 +97,19 @@ BENCH_TOKEN="$BENCH_TOKEN" wrk -t2 -c32 "-d${WARMUP}s" -s bench/decision-post.lu
 if [ -n "${PROFILE_JFR:-}" ]; then
   jcmd "$SERVICE_PID" JFR.start name=profile settings=profile filename="$PROFILE_JFR" duration="${SECONDS_MEASURED}s" >/dev/null
 fi
+CAPTURE_PID=""
+if [ "${PROFILE_CAPTURE:-0}" = 1 ]; then
+  command -v tcpdump >/dev/null || apt-get install -y tcpdump >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y tcpdump >/dev/null; }
+  # Only segments that carry data (PSH): one per request and one per answer here.
+  tcpdump -i lo -nn -s 96 -w "$WORK/capture.pcap" "tcp port $PORT and (tcp[tcpflags] & tcp-push != 0)" 2>/dev/null &
+  CAPTURE_PID=$!
+  sleep 1
+fi
 snapshot >"$WORK/cpu0"; log_metrics >"$WORK/m0"
 load "$SECONDS_MEASURED" >"$WORK/wrk"
 snapshot >"$WORK/cpu1"; log_metrics >"$WORK/m1"
+[ -n "$CAPTURE_PID" ] && { sleep 1; kill -INT "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; }
 
 echo "measured: $SECONDS_MEASURED s, $([ "$baseline" = 1 ] && echo "GET /v1/whoami" || echo "POST /v1/decisions")"
 grep -E 'Requests/sec|99%' "$WORK/wrk" | sed 's/^ */  /'
@@ -114,4 +128,8 @@ if [ -s "$WORK/m0" ]; then
     /^countersign_log_(commit|wait)_seconds\{quantile="0.(5|99)"/ { split($1, a, "[_{\"]"); q[a[3] a[6]] = $2 * 1000 }
     END { printf "  log (recent window): commit p50 %.2f ms, p99 %.2f ms; caller wait for its entry p50 %.2f ms, p99 %.2f ms\n",
       q["commit0.5"], q["commit0.99"], q["wait0.5"], q["wait0.99"] }'
+fi
+if [ -n "$CAPTURE_PID" ]; then
+  echo "  on the wire (tcpdump of the measured run, 32 connections):"
+  tcpdump -r "$WORK/capture.pcap" -nn -tt 2>/dev/null | python3 bench/wire-latency.py "$PORT" 32 | sed 's/^/    /'
 fi
