@@ -45,8 +45,10 @@ import io.quarkus.runtime.StartupEvent;
  * takes everything queued, locks the chain head row, appends the entries with their rows and moves the
  * head, all in one transaction, then completes every caller at once. Concurrent decisions therefore
  * share one commit and one head update, and an answer is released only after its entry is durable. On
- * PostgreSQL a batch takes two round trips: one locks the head and runs the reads its guards share
- * ({@link BatchQuery}); the other inserts the rows, moves the head and commits.
+ * PostgreSQL a batch of plain decisions takes two round trips: one locks the head and runs the reads its
+ * guards share ({@link BatchQuery}); the other inserts the rows, moves the head and commits. Guards that
+ * read more (an approval presented for use, an idempotency key) or change entities (a new request, a
+ * vote) add their own, the latter in one flush per table before the inserts.
  *
  * INVARIANT: the chain head row is locked for the whole append, so writers and instances sharing a
  * database build one gap-free chain, and the head is always read from the database, never trusted from
@@ -229,8 +231,8 @@ public class DecisionLog {
         Map<RowInsert, List<Object[]>> inserted = new LinkedHashMap<>();
         inserted.put(ENTRY, entries);
         // Each write's entities are persisted as it is appended, so that a later guard in the batch sees
-        // them; they reach the database at commit, in JDBC batches per table (hibernate.order_inserts).
-        // Write-once rows are inserted with the entries.
+        // them; they reach the database in the flush before the inserts, in JDBC batches per table
+        // (hibernate.order_inserts). Write-once rows are inserted with the entries.
         for (Pending pending : batch) {
             LogWrite write = pending.write();
             LogWrite.Check check = write.guard() == null ? null : write.guard().check(context);
@@ -267,8 +269,12 @@ public class DecisionLog {
             // The rows the guards changed or persisted go first. On PostgreSQL the inserts, the move of the
             // head (under the lock taken above) and the commit then go in one round trip: the transaction
             // manager's own commit finds the connection's transaction over and has nothing left to send, as
-            // the flush has left nothing to write.
+            // the flush has left nothing to write. A transaction already marked for rollback (by a failure
+            // something caught) is not committed behind the transaction manager's back.
             session.flush();
+            if (QuarkusTransaction.isRollbackOnly()) {
+                throw new IllegalStateException("the batch's transaction was marked for rollback");
+            }
             session.doWork(connection -> RowInsert.insertAll(connection, postgresql, inserted,
                     postgresql ? MOVE_HEAD + ";\nCOMMIT" : MOVE_HEAD, last, lastHash));
         }

@@ -193,12 +193,27 @@ class DecisionLogApiTest {
 
     @Test
     void aBatchThatCannotBeWrittenLeavesNoRowOfItBehindAndTheLogGoesOnOnceItCanBe() throws Exception {
-        String caller = "squatted-bot";
+        // The test database outlives a run: a caller and a key of this run's own.
+        String caller = "squatted-bot-" + System.nanoTime();
         String key = "squatted-" + System.nanoTime();
-        // A row written behind the service's back holds the next sequence number, so the batch's insert
-        // fails: after the approval it opens and the keyed decision's row are sent, before the head moves.
-        execute("INSERT INTO log_entry (sequence, recorded_at, kind, body, prev_hash, hash)"
-                + " SELECT sequence + 1, CURRENT_TIMESTAMP, 'squatter', ?, hash, hash FROM chain_head", "{}".getBytes(StandardCharsets.UTF_8));
+        // A row written behind the service's back (under the chain lock, as a writer would) holds the next
+        // sequence number, so the batch's insert fails after the approval it opens was flushed and before
+        // the head moves. The keyed decision's row would go in the same statement as the entries.
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT sequence, hash FROM chain_head WHERE id = 1 FOR UPDATE");
+                    PreparedStatement squat = c.prepareStatement("INSERT INTO log_entry (sequence, recorded_at, kind, body,"
+                            + " prev_hash, hash) VALUES (?, CURRENT_TIMESTAMP, 'squatter', ?, ?, ?)");
+                    ResultSet head = lock.executeQuery()) {
+                assertTrue(head.next());
+                squat.setLong(1, head.getLong(1) + 1);
+                squat.setBytes(2, "{}".getBytes(StandardCharsets.UTF_8));
+                squat.setString(3, head.getString(2));
+                squat.setString(4, head.getString(2));
+                squat.executeUpdate();
+            }
+            c.commit();
+        }
         long head = reader.head().sequence();
         try {
             given().auth().oauth2(TestTokens.agent(caller)).header("Idempotency-Key", key).body(TestRequests.EXPORT)
@@ -219,11 +234,8 @@ class DecisionLogApiTest {
                 .body("valid", equalTo(true));
     }
 
-    private void execute(String sql, Object... parameters) throws Exception {
+    private void execute(String sql) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-            }
             s.executeUpdate();
         }
     }
