@@ -309,7 +309,7 @@ public class DecisionLog {
             try (PreparedStatement all = connection.prepareStatement(String.join(";\n", statements))) {
                 int next = 1;
                 for (BatchQuery.Sql sql : queries.values()) {
-                    next = bind(all, next, sql.parameters());
+                    next = RowInsert.bindAll(all, next, sql.parameters());
                 }
                 all.execute();
                 LogBatch batch = new LogBatch(now(), writes);
@@ -335,7 +335,7 @@ public class DecisionLog {
         LogBatch batch = new LogBatch(now(), writes);
         for (Map.Entry<BatchQuery<?>, BatchQuery.Sql> e : queries.entrySet()) {
             try (PreparedStatement query = connection.prepareStatement(e.getValue().text())) {
-                bind(query, 1, e.getValue().parameters());
+                RowInsert.bindAll(query, 1, e.getValue().parameters());
                 try (ResultSet rs = query.executeQuery()) {
                     read(batch, e.getKey(), rs);
                 }
@@ -353,13 +353,6 @@ public class DecisionLog {
             throw new IllegalStateException("the chain head row is missing: the schema was not migrated");
         }
         return new LogReader.Head(rs.getLong(1), rs.getString(2));
-    }
-
-    private static int bind(PreparedStatement statement, int first, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(first + i, parameters.get(i));
-        }
-        return first + parameters.size();
     }
 
     /** The time every entry of a batch is recorded at: taken with the chain head locked, so it never goes back along the chain. */

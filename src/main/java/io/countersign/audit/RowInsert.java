@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -124,7 +125,7 @@ public final class RowInsert {
                 for (Map.Entry<RowInsert, List<Object[]>> e : rows.entrySet()) {
                     next = e.getKey().bindColumns(all, next, e.getValue());
                 }
-                bindAll(all, next, lastParameters);
+                bindAll(all, next, Arrays.asList(lastParameters));
                 all.execute();
             }
             return;
@@ -139,14 +140,16 @@ public final class RowInsert {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(last)) {
-            bindAll(statement, 1, lastParameters);
+            bindAll(statement, 1, Arrays.asList(lastParameters));
             statement.executeUpdate();
         }
     }
 
-    private static void bindAll(PreparedStatement statement, int first, Object[] parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(first + i, parameters[i]);
+    /** Binds {@code parameters} in order from parameter {@code first} on; returns the next parameter. */
+    static int bindAll(PreparedStatement statement, int first, List<?> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(first + i, parameters.get(i));
         }
+        return first + parameters.size();
     }
 }
