@@ -17,10 +17,13 @@
 # Environment: BENCH_ROUNDS (5), BENCH_SECONDS (10), BENCH_WARMUP (decision warm-up, 90 s),
 #   BENCH_BASELINE_WARMUP (60 s), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_PORT (18080),
 #   BENCH_JAVA_OPTS (extra JVM options, e.g. a JFR recording), BENCH_KEEP=1 keeps the data directory
-#   and the service log.
+#   and the service log, PG_PSQL (the psql command that reaches the database's server as a superuser, for
+#   the CHECKPOINT and the WAL figures; default psql -h 127.0.0.1 -U postgres, none with BENCH_JDBC_URL).
 # Each run also prints where the CPU went (service, its JIT compilers, all postgres processes on the
 # machine, wrk, anything else); rounds in which other processes took over 1 CPU-second are flagged
 # NOISY in the summary: on a shared machine, rerun rather than quote them.
+# On PostgreSQL a CHECKPOINT follows the warm-up, and each decision round prints the WAL it wrote and
+# whether the server had to create WAL segments for it (bench/pg-wal-lib.sh says why that matters).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -80,6 +83,10 @@ if [ "$run_pg" = 1 ] && stale "$PG_APP"; then
 fi
 
 # --- helpers --------------------------------------------------------------------------------------
+. "$ROOT/bench/pg-wal-lib.sh"
+# The WAL is looked at on the server psql reaches: with BENCH_JDBC_URL, only when PG_PSQL says how.
+pg_wal=1
+[ -n "${BENCH_JDBC_URL:-}" ] && [ -z "${PG_PSQL:-}" ] && pg_wal=0
 SERVICE_PID=""
 DATA=""
 PG_DB=""
@@ -219,6 +226,9 @@ bench_db() {
   echo "-- warm-up: baseline ${BASELINE_WARMUP} s, decision ${WARMUP} s"
   wrk_run "$db" baseline warmup "$BASELINE_WARMUP"
   wrk_run "$db" decision warmup "$WARMUP"
+  # The warm-up is also the database's: a PostgreSQL server under sustained load has had checkpoints and
+  # recycles its WAL segments, where a quiet one creates them (bench/pg-wal-lib.sh).
+  [ "$db" = postgresql ] && [ "$pg_wal" = 1 ] && pg_checkpoint
 
   local count0 sum0 commit0 commitcount0
   count0="$(metric countersign_log_batch_size_count)"
@@ -226,9 +236,12 @@ bench_db() {
   commit0="$(metric countersign_log_commit_seconds_sum)"
   commitcount0="$(metric countersign_log_commit_seconds_count)"
   echo "-- $ROUNDS rounds, baseline then decision, ${SECONDS_PER_RUN} s each"
+  local wal0
   for round in $(seq "$ROUNDS"); do
     wrk_run "$db" baseline "$round" "$SECONDS_PER_RUN"
+    [ "$db" = postgresql ] && [ "$pg_wal" = 1 ] && wal0="$(pg_wal_state)"
     wrk_run "$db" decision "$round" "$SECONDS_PER_RUN"
+    [ "$db" = postgresql ] && [ "$pg_wal" = 1 ] && pg_wal_report "$wal0" "$(pg_wal_state)" "$(tail -n 1 "$RESULTS" | cut -f6)" >&2
   done
 
   echo "-- decision log (GET /q/metrics)"

@@ -20,10 +20,13 @@
 #   and prints the latency of every request as the wire shows it (request sent to answer sent), raw and
 #   with the correction wrk applies before it reports percentiles (bench/wire-latency.py), and the
 #   longest stalls: wrk's p99 is the corrected one.
+#   PROFILE_NO_CHECKPOINT=1 skips the CHECKPOINT that otherwise ends the warm-up on PostgreSQL, to measure
+#   a server that has to create WAL segments.
 # Builds no jar: run bench/decision-endpoint.sh or ./mvnw package first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+. "$ROOT/bench/pg-wal-lib.sh"
 
 WARMUP="${PROFILE_WARMUP:-60}"
 SECONDS_MEASURED="${PROFILE_SECONDS:-20}"
@@ -106,9 +109,17 @@ if [ "${PROFILE_CAPTURE:-0}" = 1 ]; then
   CAPTURE_PID=$!
   sleep 1
 fi
+# As in bench/decision-endpoint.sh, the warm-up ends with a CHECKPOINT on PostgreSQL, so that the measured
+# run finds the WAL segments a server under sustained load would have (bench/pg-wal-lib.sh).
+wal0=""
+if [ "$pg" = 1 ]; then
+  [ "${PROFILE_NO_CHECKPOINT:-0}" = 1 ] || pg_checkpoint
+  wal0="$(pg_wal_state)"
+fi
 snapshot >"$WORK/cpu0"; log_metrics >"$WORK/m0"
 load "$SECONDS_MEASURED" >"$WORK/wrk"
 snapshot >"$WORK/cpu1"; log_metrics >"$WORK/m1"
+[ "$pg" = 1 ] && wal1="$(pg_wal_state)"
 [ -n "$CAPTURE_PID" ] && { sleep 1; kill -INT "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; }
 
 echo "measured: $SECONDS_MEASURED s, $([ "$baseline" = 1 ] && echo "GET /v1/whoami" || echo "POST /v1/decisions")"
@@ -129,6 +140,7 @@ if [ -s "$WORK/m0" ]; then
     END { printf "  log (recent window): commit p50 %.2f ms, p99 %.2f ms; caller wait for its entry p50 %.2f ms, p99 %.2f ms\n",
       q["commit0.5"], q["commit0.99"], q["wait0.5"], q["wait0.99"] }'
 fi
+[ "$pg" = 1 ] && pg_wal_report "$wal0" "$wal1" "$n"
 if [ -n "$CAPTURE_PID" ]; then
   echo "  on the wire (tcpdump of the measured run, 32 connections):"
   tcpdump -r "$WORK/capture.pcap" -nn -tt 2>/dev/null | python3 bench/wire-latency.py "$PORT" 32 | sed 's/^/    /'
