@@ -9,19 +9,27 @@ import java.util.concurrent.TimeUnit;
  * Takes the log writer's next batch from its queue: the first entry and everything queued behind it, and,
  * under load, what arrives within a short window after it, so that one commit serves more entries (fewer
  * commits leave more CPU to the callers). Load is seen as entries arriving together: the last batch, or
- * the queue as drained, held more than one. A caller arriving after a lone one is not held. One writer
- * thread uses it; it is not thread-safe.
+ * the queue as drained, held more than one. A caller arriving after a lone one is not held. The window
+ * also ends once entries stop arriving for a pause: the callers have all queued theirs, and holding the
+ * batch longer would leave the CPU idle until the window's end. One writer thread uses it; it is not
+ * thread-safe.
  */
 final class BatchTaker<T> {
     private final BlockingQueue<T> queue;
     private final int maxBatch;
     private final long windowNanos;
+    private final long pauseNanos;
     private int lastSize;
 
     BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window) {
+        this(queue, maxBatch, window, Duration.ZERO);
+    }
+
+    BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window, Duration pause) {
         this.queue = queue;
         this.maxBatch = maxBatch;
         this.windowNanos = window.toNanos();
+        this.pauseNanos = pause.toNanos();
     }
 
     /** Adds the next batch to {@code batch} (empty on entry); adds nothing when no entry came within {@code idle}. */
@@ -37,6 +45,9 @@ final class BatchTaker<T> {
             long deadline = System.nanoTime() + windowNanos;
             while (batch.size() < maxBatch) {
                 long left = deadline - System.nanoTime();
+                if (pauseNanos > 0) {
+                    left = Math.min(left, pauseNanos);
+                }
                 T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (next == null) {
                     break;

@@ -143,7 +143,7 @@ public class DecisionLog {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(config.maxBatch());
-        BatchTaker<Pending> taker = new BatchTaker<>(queue, config.maxBatch(), config.gather());
+        BatchTaker<Pending> taker = new BatchTaker<>(queue, config.maxBatch(), config.gather(), config.gatherPause());
         while (running || !queue.isEmpty()) {
             try {
                 taker.take(batch, IDLE);

@@ -30,6 +30,14 @@ public interface LogConfig {
     Duration gather();
 
     /**
+     * The gather window also ends once no entry has arrived for this long (300 µs: the callers have queued
+     * theirs, and a longer wait leaves the CPU idle; docs/BENCHMARKS.md, 2026-12-06, sixth session).
+     * 0: only the window and a full batch end it.
+     */
+    @WithDefault("PT0.0003S")
+    Duration gatherPause();
+
+    /**
      * Writer threads of this instance, each committing its own batches. Every writer takes the chain head
      * lock, so there is still one chain. More than one showed no gain on PostgreSQL on a 2-core machine
      * (docs/BENCHMARKS.md), where one commits while the other waits for the lock.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The writer's batches: everything queued goes in one; under load (entries together) it waits for more, up
- * to the window or a full batch; a caller alone after a lone one is not held. Windows here are a minute,
+ * to the window, a full batch, or a pause in arrivals; a caller alone after a lone one is not held. Windows here are a minute,
  * so a batch that waited for one would time out the test rather than pass slowly.
  */
 class BatchTakerTest {
@@ -63,6 +63,34 @@ class BatchTakerTest {
         taker.take(second, IDLE);
         late.join();
         assertEquals(List.of(3, 4), second, "load was seen in the last batch, so the entry 100 ms later joined (and filled it)");
+    }
+
+    @Test
+    void aPauseInArrivalsEndsTheWindowEarly() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofMillis(50));
+        queue.add(1);
+        queue.add(2);
+        Thread late = addLater(List.of(3));
+        List<Integer> batch = new ArrayList<>();
+        long started = System.nanoTime();
+        taker.take(batch, IDLE);
+        long took = System.nanoTime() - started;
+        late.join();
+        assertEquals(List.of(1, 2), batch, "nothing arrived for the pause (50 ms), so the entry 100 ms later waits for the next batch");
+        assertTrue(took < MINUTE.toNanos() / 2, "the batch waited for the window, not the pause");
+        assertEquals(List.of(3), List.copyOf(queue));
+    }
+
+    @Test
+    void entriesArrivingWithinThePauseKeepTheWindowOpen() throws InterruptedException {
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofSeconds(5));
+        queue.add(1);
+        queue.add(2);
+        Thread late = addLater(List.of(3), List.of(4), List.of(5, 6, 7, 8, 9, 10));
+        List<Integer> batch = new ArrayList<>();
+        taker.take(batch, IDLE);
+        late.join();
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), batch, "each entry came within the pause of the one before");
     }
 
     @Test
