@@ -1,7 +1,7 @@
 # Shared by the bench scripts that load the service on PostgreSQL: the state of the server's write-ahead log
 # around a measured run. Source it; PG_PSQL (default: psql -h 127.0.0.1 -U postgres) reaches the server.
 #
-# Why: every decision's log entry reaches PostgreSQL's WAL (about 1.9 KB per decision, measured on
+# Why: every decision's log entry reaches PostgreSQL's WAL (1.5-1.9 KB per decision, measured on
 # 2026-12-06), and a commit that has to open a WAL segment no checkpoint has left ready for reuse waits while
 # the server creates it (16 MB written and flushed under the WAL write lock: 20-110 ms here, every 1.3-1.5 s
 # at 6,500 decisions/s). A server under sustained load recycles segments at each checkpoint; a quiet one,
