@@ -21,10 +21,6 @@ final class BatchTaker<T> {
     private final long pauseNanos;
     private int lastSize;
 
-    BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window) {
-        this(queue, maxBatch, window, Duration.ZERO);
-    }
-
     BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window, Duration pause) {
         this.queue = queue;
         this.maxBatch = maxBatch;

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 class BatchTakerTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration IDLE = Duration.ofMillis(50);
+    private static final Duration NO_PAUSE = Duration.ZERO;
 
     private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(100);
 
     @Test
     void aLoneEntryAfterALoneOneIsTakenAtOnce() throws InterruptedException {
-        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE);
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, NO_PAUSE);
         for (int i = 1; i <= 3; i++) {
             queue.add(i);
             List<Integer> batch = new ArrayList<>();
@@ -37,7 +38,7 @@ class BatchTakerTest {
 
     @Test
     void entriesQueuedTogetherWaitForMoreUntilTheBatchIsFull() throws InterruptedException {
-        BatchTaker<Integer> taker = new BatchTaker<>(queue, 5, MINUTE);
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 5, MINUTE, NO_PAUSE);
         queue.add(1);
         queue.add(2);
         Thread late = addLater(List.of(3), List.of(4, 5, 6));
@@ -50,7 +51,7 @@ class BatchTakerTest {
 
     @Test
     void afterABatchOfSeveralALoneEntryWaitsForTheWindow() throws InterruptedException {
-        BatchTaker<Integer> taker = new BatchTaker<>(queue, 2, MINUTE);
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 2, MINUTE, NO_PAUSE);
         queue.add(1);
         queue.add(2);
         List<Integer> first = new ArrayList<>();
@@ -95,7 +96,7 @@ class BatchTakerTest {
 
     @Test
     void withoutAWindowOnlyWhatIsQueuedIsTaken() throws InterruptedException {
-        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, Duration.ZERO);
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, Duration.ZERO, NO_PAUSE);
         queue.add(1);
         queue.add(2);
         List<Integer> batch = new ArrayList<>();
