@@ -12,14 +12,16 @@
 pg_psql() { ${PG_PSQL:-psql -h 127.0.0.1 -U postgres} -At -c "$1" 2>/dev/null; }
 
 # pg_wal_state: "segment ready checkpoints wal_bytes": the segment being written (a number), how many
-# segments lie ready beyond it (-1 when pg_ls_waldir is not allowed), checkpoints so far, WAL bytes so far.
+# segments lie ready beyond it, checkpoints so far, WAL bytes so far; nothing when the user may not read
+# them (pg_ls_waldir needs a superuser or pg_monitor).
 pg_wal_state() {
-  pg_psql "select 256 * ('x' || lpad(substr(pg_walfile_name(pg_current_wal_lsn()), 9, 8), 16, '0'))::bit(64)::bigint
-      + ('x' || lpad(substr(pg_walfile_name(pg_current_wal_lsn()), 17, 8), 16, '0'))::bit(64)::bigint,
-    coalesce((select count(*) from pg_ls_waldir() where name ~ '^[0-9A-F]{24}\$'
-      and name > pg_walfile_name(pg_current_wal_lsn())), -1),
-    (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),
-    (select wal_bytes from pg_stat_wal)" | tr '|' ' '
+  pg_psql "with w as (select pg_walfile_name(pg_current_wal_lsn()) as name,
+      floor((pg_current_wal_lsn() - '0/0') / pg_size_bytes(current_setting('wal_segment_size'))) as segment)
+    select w.segment,
+      (select count(*) from pg_ls_waldir() d where d.name ~ '^[0-9A-F]{24}\$' and d.name > w.name),
+      (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),
+      (select wal_bytes from pg_stat_wal)
+    from w" | tr '|' ' '
 }
 
 # pg_checkpoint: CHECKPOINT, which lets the server recycle the segments written since the last one (as a
@@ -27,9 +29,13 @@ pg_wal_state() {
 # pg_checkpoint; without, says so and measures the server as it is.
 pg_checkpoint() {
   local state
-  if ${PG_PSQL:-psql -h 127.0.0.1 -U postgres} -q -c "checkpoint" >/dev/null 2>&1; then
+  if pg_psql "checkpoint" >/dev/null; then
     state="$(pg_wal_state)"
-    echo "  CHECKPOINT after the warm-up: $(echo "$state" | awk '{ print ($2 < 0 ? "(segments ready: not visible to this user)" : $2 " WAL segments ready for reuse") }')"
+    if [ -n "$state" ]; then
+      echo "  CHECKPOINT after the warm-up: $(echo "$state" | cut -d' ' -f2) WAL segments ready for reuse"
+    else
+      echo "  CHECKPOINT after the warm-up (the segments ready are not readable by this user)"
+    fi
   else
     echo "  no CHECKPOINT after the warm-up (not allowed for this user): WAL segments may be created during the rounds"
   fi
@@ -40,7 +46,7 @@ pg_wal_report() {
   [ -n "$1" ] && [ -n "$2" ] || { echo "  WAL: not readable"; return 0; }
   echo "$1 $2 $3" | awk '{
     entered = $5 - $1; ready = $2; checkpoints = $7 - $3
-    created = (ready < 0 || checkpoints > 0) ? "?" : (entered > ready ? entered - ready : 0)
-    printf "  WAL: %.0f MB, %.2f KB per request; %d segments entered, %s ready at the start, %s created; %d checkpoints\n",
-      ($8 - $4) / 1048576, ($8 - $4) / 1024 / ($9 > 0 ? $9 : 1), entered, (ready < 0 ? "?" : ready), created, checkpoints }'
+    created = checkpoints > 0 ? "?" : (entered > ready ? entered - ready : 0)
+    printf "  WAL: %.0f MB, %.2f KB per request; %d segments entered, %d ready at the start, %s created; %d checkpoints\n",
+      ($8 - $4) / 1048576, ($8 - $4) / 1024 / ($9 > 0 ? $9 : 1), entered, ready, created, checkpoints }'
 }
