@@ -66,10 +66,11 @@ def main():
     interval = round((last - first) * 1e6 / (total / connections))
     corrected = Counter(raw)
     corrected_total = total
-    for n in range(2 * interval, max(raw) + 1):
-        count = raw.get(n, 0)
+    for n, count in raw.items():
+        if n < 2 * interval:
+            continue
         m = n - interval
-        while count and m > interval:
+        while m > interval:
             corrected[m] += count
             corrected_total += count
             m -= interval
