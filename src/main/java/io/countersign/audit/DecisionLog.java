@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
@@ -30,6 +31,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.h2.mvstore.MVStore;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
@@ -66,6 +68,10 @@ public class DecisionLog {
     private record Pending(LogWrite write, CompletableFuture<LogResult> done, long queued) {
     }
 
+    /** A batch committed on embedded H2, its callers waiting for the flush of {@code store} that makes it durable. */
+    private record Committed(List<Pending> batch, List<LogResult> results, MVStore store) {
+    }
+
     /** A log_entry row as the writer inserts it; hashes are lower-case hex. */
     private static final RowInsert ENTRY = RowInsert.into("log_entry", column("sequence", BIGINT),
             column("recorded_at", TIMESTAMPTZ), column("kind", VARCHAR), column("body", BYTEA), column("prev_hash", VARCHAR),
@@ -76,19 +82,33 @@ public class DecisionLog {
 
     private final EntityManager em;
     private final boolean postgresql;
+    /** On embedded H2: flush the store's file to the disk after each commit, before the callers are answered. */
+    private final boolean flushH2;
     private final LogConfig config;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final Timer waitTime;
+    private final Timer flushTime;
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
     private final List<Thread> writers = new ArrayList<>();
+    /**
+     * On embedded H2 (with {@link #flushH2}): the batches the writers have committed, in commit order, and the
+     * thread that flushes them to the disk and then answers their callers. One flush covers every batch
+     * committed before it began, so while it runs the writers go on committing, and the next flush takes all
+     * of those at once: the writers never wait for the disk.
+     */
+    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>();
+    private Thread flusher;
+    private volatile boolean flushing;
 
     DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
+            @ConfigProperty(name = "countersign.h2.flush-commits", defaultValue = "true") boolean flushH2) {
         this.em = em;
         this.postgresql = "postgresql".equals(dbKind);
+        this.flushH2 = flushH2 && "h2".equals(dbKind);
         this.config = config;
         if (config.writers() < 1) {
             throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
@@ -101,6 +121,9 @@ public class DecisionLog {
         this.waitTime = Timer.builder("countersign.log.wait")
                 .description("Time from queueing an entry to its commit: what a caller waits for the log")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        this.flushTime = Timer.builder("countersign.log.flush")
+                .description("Time to flush a committed batch to the disk (embedded H2, which does not flush at a commit)")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
@@ -109,6 +132,12 @@ public class DecisionLog {
             Thread writer = new Thread(this::writeLoop, "countersign-log-writer-" + i);
             writer.setDaemon(true);
             writers.add(writer);
+        }
+        if (flushH2) {
+            flusher = new Thread(this::flushLoop, "countersign-log-flusher");
+            flusher.setDaemon(true);
+            flushing = true;
+            flusher.start();
         }
         // Set after the list is complete: whoever reads running (health checks) then sees every writer.
         running = true;
@@ -119,6 +148,11 @@ public class DecisionLog {
         running = false;
         for (Thread writer : writers) {
             writer.join(config.appendTimeout().toMillis());
+        }
+        // Only once the writers have stopped: their last batches are flushed and answered first.
+        flushing = false;
+        if (flusher != null) {
+            flusher.join(config.appendTimeout().toMillis());
         }
     }
 
@@ -136,9 +170,10 @@ public class DecisionLog {
         return done.orTimeout(config.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the writer runs and its last commit went through. */
+    /** Whether the writer (and on H2 the flusher) runs and its last commit (and flush) went through. */
     public boolean healthy() {
-        return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive) && !lastBatchFailed;
+        return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive)
+                && (flusher == null || flusher.isAlive()) && !lastBatchFailed;
     }
 
     private void writeLoop() {
@@ -190,33 +225,101 @@ public class DecisionLog {
         // A caller that times out while its batch commits gets 503 although its entry is written: the
         // log then holds a decision no one acted on, which only adds to the record.
         long started = System.nanoTime();
-        List<LogResult> results;
+        Appended appended;
         try {
-            results = QuarkusTransaction.requiringNew().timeout((int) Math.max(1, config.appendTimeout().toSeconds()))
-                    .call(() -> append(batch));
+            appended = QuarkusTransaction.requiringNew()
+                    .timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> append(batch));
             lastBatchFailed = false;
         } catch (Throwable e) {
-            lastBatchFailed = true;
-            LOG.errorf("decision log: a batch of %d entries could not be committed: %s", batch.size(), rootMessage(e));
-            LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
-            batch.forEach(p -> p.done().completeExceptionally(failure));
-            if (e instanceof VirtualMachineError error) {
-                throw error;
-            }
+            fail(batch, "a batch of " + batch.size() + " entries could not be committed", e);
             return;
         }
-        long committed = System.nanoTime();
-        commitTime.record(committed - started, TimeUnit.NANOSECONDS);
+        commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
+        if (appended.h2() != null) {
+            // H2 has written the commit to its file but left it in the operating system's cache, which a crash
+            // of the machine loses: its callers are answered once the flusher has made it durable.
+            committed.add(new Committed(List.copyOf(batch), appended.results(), appended.h2()));
+        } else {
+            answer(batch, appended.results());
+        }
+    }
+
+    private void answer(List<Pending> batch, List<LogResult> results) {
+        long now = System.nanoTime();
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            waitTime.record(committed - pending.queued(), TimeUnit.NANOSECONDS);
+            waitTime.record(now - pending.queued(), TimeUnit.NANOSECONDS);
             pending.done().complete(results.get(i));
         }
     }
 
-    private List<LogResult> append(List<Pending> batch) {
+    /** Fails every caller of {@code batch} with 503: what was asked is not known to be durable. */
+    private void fail(List<Pending> batch, String what, Throwable e) {
+        lastBatchFailed = true;
+        LOG.errorf("decision log: %s: %s", what, rootMessage(e));
+        LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
+        batch.forEach(p -> p.done().completeExceptionally(failure));
+        if (e instanceof VirtualMachineError error) {
+            throw error;
+        }
+    }
+
+    private void flushLoop() {
+        List<Committed> group = new ArrayList<>();
+        while (flushing || !committed.isEmpty()) {
+            try {
+                Committed first = committed.poll(IDLE.toNanos(), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
+                // Every batch taken here was committed, and so written to the file, before the flush begins.
+                group.add(first);
+                committed.drainTo(group);
+                flush(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                group.clear();
+            }
+        }
+        for (Committed left; (left = committed.poll()) != null;) {
+            left.batch().forEach(p -> p.done().completeExceptionally(new LogUnavailableException("the service is stopping", null)));
+        }
+    }
+
+    /**
+     * Flushes the store {@code group} was committed to (one, unless the database was opened again between
+     * its batches), then answers every caller in commit order. A caller whose batch cannot be flushed gets
+     * 503: its entry stays in the log, a decision no one acted on.
+     */
+    private void flush(List<Committed> group) {
+        long started = System.nanoTime();
+        try {
+            MVStore flushed = null;
+            for (Committed batch : group) {
+                if (batch.store() != flushed) {
+                    batch.store().sync();
+                    flushed = batch.store();
+                }
+            }
+        } catch (Throwable e) {
+            List<Pending> callers = group.stream().flatMap(batch -> batch.batch().stream()).toList();
+            fail(callers, callers.size() + " committed entries could not be flushed to the disk", e);
+            return;
+        }
+        flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        group.forEach(batch -> answer(batch.batch(), batch.results()));
+    }
+
+    /** A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to flush). */
+    private record Appended(List<LogResult> results, MVStore h2) {
+    }
+
+    private Appended append(List<Pending> batch) {
         Session session = em.unwrap(Session.class);
+        MVStore h2 = flushH2 ? session.doReturningWork(H2Stores::of) : null;
         Locked locked = session.doReturningWork(connection -> lock(connection, batch.stream().map(Pending::write).toList()));
         LogReader.Head head = locked.head();
         LogBatch context = locked.batch();
@@ -278,7 +381,7 @@ public class DecisionLog {
             session.doWork(connection -> RowInsert.insertAll(connection, postgresql, inserted,
                     postgresql ? MOVE_HEAD + ";\nCOMMIT" : MOVE_HEAD, last, lastHash));
         }
-        return results;
+        return new Appended(results, h2);
     }
 
     /** The chain head as locked, and the batch with its time (taken once the lock is held) and its shared reads. */

@@ -8,8 +8,6 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 import org.jboss.logging.Logger;
 
@@ -55,7 +53,7 @@ public class H2Housekeeping {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            MVStore store = store(connection);
+            MVStore store = H2Stores.of(connection);
             if (store == null || store.isClosed()) {
                 return;
             }
@@ -65,12 +63,5 @@ public class H2Housekeeping {
             // The next round tries again; a database that cannot be reached is the log writer's to report.
             LOG.debugf(e, "H2 housekeeping skipped: %s", e.getMessage());
         }
-    }
-
-    private static MVStore store(Connection connection) throws SQLException {
-        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
-            return session.getDatabase().getStore().getMvStore();
-        }
-        return null;
     }
 }

@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.countersign.decision.TestRequests;
@@ -16,6 +18,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class OperationsTest {
+    @ConfigProperty(name = "quarkus.datasource.db-kind")
+    String dbKind;
+
     @Test
     void readyWhenThePolicyAndTheLogAre() {
         given().when().get("/q/health/ready").then().statusCode(200)
@@ -36,6 +41,21 @@ class OperationsTest {
         // Each committed entry records its caller's wait; other tests may log meanwhile, hence "at least".
         assertTrue(sample(metrics, "countersign_log_wait_seconds_count") >= waitsBefore + 1, "the decision's wait is counted");
         assertTrue(sample(metrics, "countersign_log_wait_seconds_max") > 0, "a wait is measured");
+    }
+
+    @Test
+    void onEmbeddedH2EveryBatchIsFlushedToTheDiskBeforeItsCallersAreAnswered() {
+        double flushesBefore = sample(metrics(), "countersign_log_flush_seconds_count");
+        given().auth().oauth2(TestTokens.agent("flush-bot")).body(TestRequests.EXPORT).when().post("/v1/decisions")
+                .then().statusCode(200);
+        double flushes = sample(metrics(), "countersign_log_flush_seconds_count");
+        if ("h2".equals(dbKind)) {
+            // Recorded before the batch's callers are completed, so the answer above implies its flush.
+            assertTrue(flushes >= flushesBefore + 1, "no flush was recorded before the decision was answered");
+        } else {
+            // PostgreSQL's commit itself waits for its WAL to reach the disk: nothing is flushed on top.
+            assertEquals(flushesBefore, flushes, "a flush was recorded on " + dbKind);
+        }
     }
 
     private static String metrics() {

@@ -1,0 +1,140 @@
+package io.countersign.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.h2.store.fs.FileBase;
+import org.h2.store.fs.FilePath;
+import org.h2.store.fs.FilePathWrapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Why the log writer flushes the embedded store itself: H2 writes each commit to its file and leaves it in
+ * the operating system's cache, which a crash of the machine loses. The database's file goes through a
+ * file system that counts the flushes ({@code FileChannel.force}) reaching the disk.
+ */
+class H2FlushTest {
+    private static final AtomicInteger FORCES = new AtomicInteger();
+
+    @BeforeAll
+    static void countFlushes() {
+        FilePath.register(new CountingPath());
+    }
+
+    @Test
+    void h2CommitsDoNotReachTheDiskUntilTheStoreIsFlushed(@TempDir Path dir) throws SQLException {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        // As the service's URL: every commit is written to the file before it returns.
+        dataSource.setURL("jdbc:h2:forcecount:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
+        try (Connection connection = dataSource.getConnection()) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("CREATE TABLE entry (sequence BIGINT PRIMARY KEY, body VARCHAR(1000) NOT NULL)");
+            }
+            FORCES.set(0);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO entry VALUES (?, ?)")) {
+                for (int i = 1; i <= 50; i++) {
+                    insert.setLong(1, i);
+                    insert.setString(2, "entry " + i);
+                    insert.executeUpdate();
+                }
+            }
+            assertEquals(0, FORCES.get(), "H2 flushed a commit to the disk by itself");
+
+            H2Stores.of(connection).sync();
+            assertTrue(FORCES.get() >= 1, "the store's flush did not reach the disk");
+        }
+    }
+
+    /** {@code forcecount:}: the default file system, counting the flushes of every file opened through it. */
+    public static final class CountingPath extends FilePathWrapper {
+        @Override
+        public String getScheme() {
+            return "forcecount";
+        }
+
+        @Override
+        public FileChannel open(String mode) throws IOException {
+            return new CountingChannel(getBase().open(mode));
+        }
+    }
+
+    private static final class CountingChannel extends FileBase {
+        private final FileChannel base;
+
+        CountingChannel(FileChannel base) {
+            this.base = base;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            base.force(metaData);
+            FORCES.incrementAndGet();
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return base.read(dst);
+        }
+
+        @Override
+        public synchronized int read(ByteBuffer dst, long position) throws IOException {
+            return base.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return base.write(src);
+        }
+
+        @Override
+        public synchronized int write(ByteBuffer src, long position) throws IOException {
+            return base.write(src, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return base.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            base.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return base.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            base.truncate(size);
+            return this;
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return base.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            base.close();
+        }
+    }
+}
