@@ -272,7 +272,7 @@ print(f"  commit time: mean {commit_mean:.2f} ms in the measured rounds; "
       f"max {m['countersign_log_commit_seconds_max'] * 1000:.1f} ms (recent window)")
 print(f"  log writers busy committing (summed over writers): {busy * 100:.0f}% of the measured decision time "
       f"({(csum - commit0) / max(1, total - sum0) * 1e6:.0f} us of commit per entry)")
-print(f"  caller's wait for its entry (queued to committed): p50 {q('countersign_log_wait_seconds', '0.5') * 1000:.2f} ms, "
+print(f"  caller's wait for its entry (queued to answered: committed, on H2 also flushed): p50 {q('countersign_log_wait_seconds', '0.5') * 1000:.2f} ms, "
       f"p99 {q('countersign_log_wait_seconds', '0.99') * 1000:.2f} ms, "
       f"max {m['countersign_log_wait_seconds_max'] * 1000:.1f} ms (recent window)")
 with open(out, "w") as f:

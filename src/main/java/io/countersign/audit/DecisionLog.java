@@ -69,7 +69,7 @@ public class DecisionLog {
     }
 
     /** A batch committed on embedded H2, its callers waiting for the flush of {@code store} that makes it durable. */
-    private record Committed(List<Pending> batch, List<LogResult> results, MVStore store) {
+    private record Committed(List<Pending> callers, List<LogResult> results, MVStore store) {
     }
 
     /** A log_entry row as the writer inserts it; hashes are lower-case hex. */
@@ -119,7 +119,7 @@ public class DecisionLog {
         this.commitTime = Timer.builder("countersign.log.commit")
                 .description("Time to append and commit one batch").publishPercentiles(0.5, 0.99).register(registry);
         this.waitTime = Timer.builder("countersign.log.wait")
-                .description("Time from queueing an entry to its commit: what a caller waits for the log")
+                .description("Time from queueing an entry until its caller is answered (committed, and on embedded H2 flushed to the disk): what a caller waits for the log")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.flushTime = Timer.builder("countersign.log.flush")
                 .description("Time to flush a committed batch to the disk (embedded H2, which does not flush at a commit)")
@@ -285,7 +285,7 @@ public class DecisionLog {
             }
         }
         for (Committed left; (left = committed.poll()) != null;) {
-            left.batch().forEach(p -> p.done().completeExceptionally(new LogUnavailableException("the service is stopping", null)));
+            left.callers().forEach(p -> p.done().completeExceptionally(new LogUnavailableException("the service is stopping", null)));
         }
     }
 
@@ -305,12 +305,12 @@ public class DecisionLog {
                 }
             }
         } catch (Throwable e) {
-            List<Pending> callers = group.stream().flatMap(batch -> batch.batch().stream()).toList();
+            List<Pending> callers = group.stream().flatMap(batch -> batch.callers().stream()).toList();
             fail(callers, callers.size() + " committed entries could not be flushed to the disk", e);
             return;
         }
         flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        group.forEach(batch -> answer(batch.batch(), batch.results()));
+        group.forEach(batch -> answer(batch.callers(), batch.results()));
     }
 
     /** A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to flush). */
