@@ -92,7 +92,7 @@ snapshot() {
     echo "~machine $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
   } | sort
 }
-log_metrics() { curl -sf "$BASE/q/metrics" | grep -E '^countersign_log_(batch_size|commit_seconds)_(sum|count) ' | sort || true; }
+log_metrics() { curl -sf "$BASE/q/metrics" | grep -E '^countersign_log_(batch_size|commit_seconds|flush_seconds)_(sum|count) ' | sort || true; }
 
 echo "warm-up: ${WARMUP} s of decisions$([ "$baseline" = 1 ] && echo ", then 20 s of the baseline")"
 BENCH_TOKEN="$BENCH_TOKEN" wrk -t2 -c32 "-d${WARMUP}s" -s bench/decision-post.lua "$BASE/v1/decisions" | grep Requests/sec
@@ -134,7 +134,10 @@ if [ -s "$WORK/m0" ]; then
     b = d["countersign_log_batch_size_count"]; if (b == 0) exit
     printf "  log: %d commits, mean batch %.1f, mean commit %.2f ms, writer busy %.0f%%\n", b,
       d["countersign_log_batch_size_sum"] / b, 1000 * d["countersign_log_commit_seconds_sum"] / b,
-      100 * d["countersign_log_commit_seconds_sum"] / secs }'
+      100 * d["countersign_log_commit_seconds_sum"] / secs
+    f = d["countersign_log_flush_seconds_count"]
+    if (f > 0) printf "  flushes (embedded H2): %d, %.1f commits each, mean %.2f ms\n", f, b / f,
+      1000 * d["countersign_log_flush_seconds_sum"] / f }'
   curl -sf "$BASE/q/metrics" | awk '
     /^countersign_log_(commit|wait)_seconds\{quantile="0.(5|99)"/ { split($1, a, "[_{\"]"); q[a[3] a[6]] = $2 * 1000 }
     END { printf "  log (recent window): commit p50 %.2f ms, p99 %.2f ms; caller wait for its entry p50 %.2f ms, p99 %.2f ms\n",
