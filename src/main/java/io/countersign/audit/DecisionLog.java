@@ -81,6 +81,7 @@ public class DecisionLog {
     private static final String MOVE_HEAD = "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID;
 
     private final EntityManager em;
+    private final H2Disk disk;
     private final boolean postgresql;
     /** On embedded H2: flush the store's file to the disk after each commit, before the callers are answered. */
     private final boolean flushH2;
@@ -92,6 +93,12 @@ public class DecisionLog {
     private final Timer flushTime;
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
+    /**
+     * Whether the flusher's last flush failed. Kept apart from {@link #lastBatchFailed}: a disk that takes
+     * writes but refuses flushes lets every commit through, and the service must stay unready until a
+     * flush goes through again, not flap ready at each commit while every caller gets 503.
+     */
+    private volatile boolean lastFlushFailed;
     private final List<Thread> writers = new ArrayList<>();
     /**
      * On embedded H2 (with {@link #flushH2}): the batches the writers have committed, in commit order, and the
@@ -103,10 +110,11 @@ public class DecisionLog {
     private Thread flusher;
     private volatile boolean flushing;
 
-    DecisionLog(EntityManager em, LogConfig config, MeterRegistry registry,
+    DecisionLog(EntityManager em, H2Disk disk, LogConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
             @ConfigProperty(name = "countersign.h2.flush-commits", defaultValue = "true") boolean flushH2) {
         this.em = em;
+        this.disk = disk;
         this.postgresql = "postgresql".equals(dbKind);
         this.flushH2 = flushH2 && "h2".equals(dbKind);
         this.config = config;
@@ -173,7 +181,7 @@ public class DecisionLog {
     /** Whether the writer (and on H2 the flusher) runs and its last commit (and flush) went through. */
     public boolean healthy() {
         return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive)
-                && (flusher == null || flusher.isAlive()) && !lastBatchFailed;
+                && (flusher == null || flusher.isAlive()) && !lastBatchFailed && !lastFlushFailed;
     }
 
     private void writeLoop() {
@@ -231,6 +239,7 @@ public class DecisionLog {
                     .timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> append(batch));
             lastBatchFailed = false;
         } catch (Throwable e) {
+            lastBatchFailed = true;
             fail(batch, "a batch of " + batch.size() + " entries could not be committed", e);
             return;
         }
@@ -256,7 +265,6 @@ public class DecisionLog {
 
     /** Fails every caller of {@code batch} with 503: what was asked is not known to be durable. */
     private void fail(List<Pending> batch, String what, Throwable e) {
-        lastBatchFailed = true;
         LOG.errorf("decision log: %s: %s", what, rootMessage(e));
         LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
         batch.forEach(p -> p.done().completeExceptionally(failure));
@@ -271,6 +279,9 @@ public class DecisionLog {
             try {
                 Committed first = committed.poll(IDLE.toNanos(), TimeUnit.NANOSECONDS);
                 if (first == null) {
+                    if (lastFlushFailed) {
+                        probeFlush();
+                    }
                     continue;
                 }
                 // Every batch taken here was committed, and so written to the file, before the flush begins.
@@ -300,17 +311,41 @@ public class DecisionLog {
             MVStore flushed = null;
             for (Committed batch : group) {
                 if (batch.store() != flushed) {
-                    batch.store().sync();
+                    disk.flush(batch.store());
                     flushed = batch.store();
                 }
             }
         } catch (Throwable e) {
+            lastFlushFailed = true;
             List<Pending> callers = group.stream().flatMap(batch -> batch.callers().stream()).toList();
             fail(callers, callers.size() + " committed entries could not be flushed to the disk", e);
             return;
         }
+        flushesAgain();
         flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         group.forEach(batch -> answer(batch.callers(), batch.results()));
+    }
+
+    /**
+     * After a failed flush, flushes the current store while idle, so that readiness comes back when the disk
+     * does, without waiting for traffic a load balancer would not send to an unready instance.
+     */
+    private void probeFlush() {
+        try {
+            MVStore store = QuarkusTransaction.requiringNew().timeout(5)
+                    .call(() -> em.unwrap(Session.class).doReturningWork(H2Stores::of));
+            disk.flush(store);
+            flushesAgain();
+        } catch (RuntimeException e) {
+            LOG.debugf("decision log: the disk still refuses flushes: %s", rootMessage(e));
+        }
+    }
+
+    private void flushesAgain() {
+        if (lastFlushFailed) {
+            lastFlushFailed = false;
+            LOG.info("decision log: flushes to the disk go through again");
+        }
     }
 
     /** A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to flush). */
