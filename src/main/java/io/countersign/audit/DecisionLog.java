@@ -78,6 +78,7 @@ public class DecisionLog {
             column("hash", VARCHAR), column("decision_id", VARCHAR));
 
     private static final String LOCK_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE";
+    private static final String FLUSH_FAILED = "a flush to the disk failed: the service must be restarted";
     private static final String MOVE_HEAD = "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID;
 
     private final EntityManager em;
@@ -94,11 +95,14 @@ public class DecisionLog {
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
     /**
-     * Whether the flusher's last flush failed. Kept apart from {@link #lastBatchFailed}: a disk that takes
-     * writes but refuses flushes lets every commit through, and the service must stay unready until a
-     * flush goes through again, not flap ready at each commit while every caller gets 503.
+     * Set when a flush to the disk fails, and kept until the service restarts. After a failed {@code fsync}
+     * Linux may drop the pages it could not write and report the next {@code fsync} as a success, so no
+     * later flush proves that what was committed reached the disk (PostgreSQL stops for the same reason).
+     * From then on every append is refused with 503, nothing more is committed, and the service is unready.
      */
-    private volatile boolean lastFlushFailed;
+    private volatile boolean flushFailed;
+    /** {@link System#nanoTime()} when the running flush began; 0 while none runs. */
+    private volatile long flushStarted;
     private final List<Thread> writers = new ArrayList<>();
     /**
      * On embedded H2 (with {@link #flushH2}): the batches the writers have committed, in commit order, and the
@@ -172,16 +176,23 @@ public class DecisionLog {
         CompletableFuture<LogResult> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new LogUnavailableException("the log is not running", null));
+        } else if (flushFailed) {
+            done.completeExceptionally(new LogUnavailableException(FLUSH_FAILED, null));
         } else if (!queue.offer(new Pending(write, done, System.nanoTime()))) {
             done.completeExceptionally(new LogUnavailableException("too many entries are waiting to be written", null));
         }
         return done.orTimeout(config.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the writer (and on H2 the flusher) runs and its last commit (and flush) went through. */
+    /**
+     * Whether the writer (and on H2 the flusher) runs, its last commit went through, no flush has failed,
+     * and no flush has been running for longer than a caller waits.
+     */
     public boolean healthy() {
+        long started = flushStarted;
         return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive)
-                && (flusher == null || flusher.isAlive()) && !lastBatchFailed && !lastFlushFailed;
+                && (flusher == null || flusher.isAlive()) && !lastBatchFailed && !flushFailed
+                && (started == 0 || System.nanoTime() - started < config.appendTimeout().toNanos());
     }
 
     private void writeLoop() {
@@ -199,7 +210,9 @@ public class DecisionLog {
                 // A caller that gave up waiting was told 503: its entry is not written, so nothing it
                 // asked for (an approval used, a vote) takes effect behind its back.
                 batch.removeIf(p -> p.done().isDone());
-                if (!batch.isEmpty()) {
+                if (flushFailed) {
+                    refuse(batch, new LogUnavailableException(FLUSH_FAILED, null));
+                } else if (!batch.isEmpty()) {
                     writeBatch(batch);
                 }
             } catch (InterruptedException e) {
@@ -266,11 +279,14 @@ public class DecisionLog {
     /** Fails every caller of {@code batch} with 503: what was asked is not known to be durable. */
     private void fail(List<Pending> batch, String what, Throwable e) {
         LOG.errorf("decision log: %s: %s", what, rootMessage(e));
-        LogUnavailableException failure = new LogUnavailableException(rootMessage(e), e);
-        batch.forEach(p -> p.done().completeExceptionally(failure));
+        refuse(batch, new LogUnavailableException(rootMessage(e), e));
         if (e instanceof VirtualMachineError error) {
             throw error;
         }
+    }
+
+    private static void refuse(List<Pending> callers, LogUnavailableException failure) {
+        callers.forEach(p -> p.done().completeExceptionally(failure));
     }
 
     private void flushLoop() {
@@ -279,9 +295,6 @@ public class DecisionLog {
             try {
                 Committed first = committed.poll(IDLE.toNanos(), TimeUnit.NANOSECONDS);
                 if (first == null) {
-                    if (lastFlushFailed) {
-                        probeFlush();
-                    }
                     continue;
                 }
                 // Every batch taken here was committed, and so written to the file, before the flush begins.
@@ -296,17 +309,23 @@ public class DecisionLog {
             }
         }
         for (Committed left; (left = committed.poll()) != null;) {
-            left.callers().forEach(p -> p.done().completeExceptionally(new LogUnavailableException("the service is stopping", null)));
+            refuse(left.callers(), new LogUnavailableException("the service is stopping", null));
         }
     }
 
     /**
      * Flushes the store {@code group} was committed to (one, unless the database was opened again between
      * its batches), then answers every caller in commit order. A caller whose batch cannot be flushed gets
-     * 503: its entry stays in the log, a decision no one acted on.
+     * 503: its entry stays in the log, a decision no one acted on. So does every caller after a failed flush.
      */
     private void flush(List<Committed> group) {
+        if (flushFailed) {
+            // Committed before the failure was seen, flushed by nothing that can be trusted.
+            refuse(callersOf(group), new LogUnavailableException(FLUSH_FAILED, null));
+            return;
+        }
         long started = System.nanoTime();
+        flushStarted = started;
         try {
             MVStore flushed = null;
             for (Committed batch : group) {
@@ -316,36 +335,23 @@ public class DecisionLog {
                 }
             }
         } catch (Throwable e) {
-            lastFlushFailed = true;
-            List<Pending> callers = group.stream().flatMap(batch -> batch.callers().stream()).toList();
+            flushFailed = true;
+            LOG.error("decision log: a flush to the disk failed. The disk may have dropped what was written, and a later "
+                    + "flush would not say so: every decision is refused (503) until the service is restarted. Check "
+                    + "the disk and the file system, then restart; H2 opens the file at its last complete commit, "
+                    + "and GET /v1/log/verify checks the chain");
+            List<Pending> callers = callersOf(group);
             fail(callers, callers.size() + " committed entries could not be flushed to the disk", e);
             return;
+        } finally {
+            flushStarted = 0;
         }
-        flushesAgain();
         flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         group.forEach(batch -> answer(batch.callers(), batch.results()));
     }
 
-    /**
-     * After a failed flush, flushes the current store while idle, so that readiness comes back when the disk
-     * does, without waiting for traffic a load balancer would not send to an unready instance.
-     */
-    private void probeFlush() {
-        try {
-            MVStore store = QuarkusTransaction.requiringNew().timeout(5)
-                    .call(() -> em.unwrap(Session.class).doReturningWork(H2Stores::of));
-            disk.flush(store);
-            flushesAgain();
-        } catch (RuntimeException e) {
-            LOG.debugf("decision log: the disk still refuses flushes: %s", rootMessage(e));
-        }
-    }
-
-    private void flushesAgain() {
-        if (lastFlushFailed) {
-            lastFlushFailed = false;
-            LOG.info("decision log: flushes to the disk go through again");
-        }
+    private static List<Pending> callersOf(List<Committed> group) {
+        return group.stream().flatMap(batch -> batch.callers().stream()).toList();
     }
 
     /** A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to flush). */

@@ -9,33 +9,63 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.countersign.decision.TestRequests;
 import io.countersign.identity.TestTokens;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 
 /**
- * A disk that takes H2's writes but refuses to flush them: every commit goes through, yet no caller may
- * be answered, and the service must stay unready until a flush goes through again.
+ * A disk that hangs on a flush, then one that refuses it, under the embedded H2 log. A service of its
+ * own: a refused flush stops the log until a restart, which the other tests' service must not inherit.
  */
 @QuarkusTest
+@TestProfile(FlushFailureTest.OwnService.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlushFailureTest {
+    public static class OwnService implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("countersign.log.append-timeout", "2s");
+        }
+    }
+
     @ConfigProperty(name = "quarkus.datasource.db-kind")
     String dbKind;
 
-    /** Flushes as the real one does, or refuses; {@link #hold} keeps the next flush waiting until released. */
-    static class RefusingDisk extends H2Disk {
+    @ConfigProperty(name = "countersign.h2.flush-commits")
+    boolean flushCommits;
+
+    @Inject
+    LogReader reader;
+
+    /** Flushes as the real one does, or refuses; {@link #hold} keeps a flush waiting until released. */
+    static class TestDisk extends H2Disk {
         volatile boolean refusing;
-        volatile CountDownLatch entered = new CountDownLatch(0);
-        volatile CountDownLatch hold = new CountDownLatch(0);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch hold;
+        final AtomicInteger flushed = new AtomicInteger();
+
+        TestDisk(boolean holding) {
+            hold = new CountDownLatch(holding ? 1 : 0);
+        }
 
         @Override
         void flush(MVStore store) {
@@ -49,54 +79,68 @@ class FlushFailureTest {
                 throw new UncheckedIOException(new IOException("injected: the disk refused the flush"));
             }
             super.flush(store);
+            flushed.incrementAndGet();
         }
     }
 
     @Test
-    void aRefusedFlushAnswers503AndKeepsTheServiceUnreadyUntilAFlushGoesThrough() throws Exception {
-        assumeTrue("h2".equals(dbKind), "only embedded H2 is flushed by the log: PostgreSQL's commit waits for its WAL");
-        RefusingDisk disk = new RefusingDisk();
+    @Order(1)
+    void aFlushThatHangsMakesTheServiceUnreadyWhileItRuns() throws Exception {
+        assumeEmbeddedH2();
+        TestDisk disk = new TestDisk(true);
         QuarkusMock.installMockForType(disk, H2Disk.class);
         try {
-            disk.refusing = true;
-            decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
-            ready().then().statusCode(503).body("checks.find { it.name == 'countersign' }.data.logWriter", equalTo("down"));
-
-            // The next batch commits (which alone once made the service ready again) and its flush waits:
-            // still unready, since nothing has reached the disk since the refusal.
-            disk.entered = new CountDownLatch(1);
-            disk.hold = new CountDownLatch(1);
-            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> decide().statusCode());
-            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "the second decision's batch never reached the flush");
-            ready().then().statusCode(503);
-            disk.hold.countDown();
-            assertEquals(503, second.get(30, TimeUnit.SECONDS), "a decision was answered without its flush");
-            ready().then().statusCode(503);
-
-            // The disk flushes again: with no traffic, the idle flusher notices and the service is ready.
-            disk.refusing = false;
-            awaitReady(Duration.ofSeconds(10));
-            decide().then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
+            CompletableFuture<Integer> asked = CompletableFuture.supplyAsync(() -> decide().statusCode());
+            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "the decision's batch never reached the flush");
+            // Past the callers' 2 s wait the flush is taken for hung: unready, and the caller gets 503.
+            awaitReadiness(503, Duration.ofSeconds(20));
+            assertEquals(503, asked.get(30, TimeUnit.SECONDS), "a decision was answered before its flush returned");
         } finally {
-            disk.refusing = false;
             disk.hold.countDown();
-            awaitReady(Duration.ofSeconds(10));
         }
+        // The flush returns: nothing failed, so the service is ready and decides again.
+        awaitReadiness(200, Duration.ofSeconds(20));
+        decide().then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
     }
 
-    private static io.restassured.response.Response decide() {
+    @Test
+    @Order(2)
+    void aRefusedFlushRefusesEveryEntryAndKeepsTheServiceUnreadyUntilARestart() throws Exception {
+        assumeEmbeddedH2();
+        TestDisk disk = new TestDisk(false);
+        QuarkusMock.installMockForType(disk, H2Disk.class);
+        disk.refusing = true;
+        decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
+        ready().then().statusCode(503).body("checks.find { it.name == 'countersign' }.data.logWriter", equalTo("down"));
+        long head = reader.head().sequence();
+
+        // The disk flushes again, but a flush after a failed one proves nothing: still refused, nothing
+        // more committed or flushed, still unready.
+        disk.refusing = false;
+        Thread.sleep(500);
+        decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
+        ready().then().statusCode(503);
+        assertEquals(head, reader.head().sequence(), "an entry was committed after the failed flush");
+        assertEquals(0, disk.flushed.get(), "a flush after the failed one was taken as proof");
+    }
+
+    private void assumeEmbeddedH2() {
+        assumeTrue("h2".equals(dbKind) && flushCommits, "only the embedded H2 log flushes: PostgreSQL's commit waits for its WAL");
+    }
+
+    private static Response decide() {
         return given().auth().oauth2(TestTokens.agent("flush-failure-bot")).body(TestRequests.EXPORT)
                 .when().post("/v1/decisions");
     }
 
-    private static io.restassured.response.Response ready() {
+    private static Response ready() {
         return given().when().get("/q/health/ready");
     }
 
-    private static void awaitReady(Duration within) throws InterruptedException {
+    private static void awaitReadiness(int status, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (ready().statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "the service did not become ready again within " + within);
+        while (ready().statusCode() != status) {
+            assertTrue(System.nanoTime() < deadline, "readiness did not answer " + status + " within " + within);
             Thread.sleep(50);
         }
     }
