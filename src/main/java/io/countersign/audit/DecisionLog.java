@@ -141,12 +141,12 @@ public class DecisionLog {
     /** Starts before anything that logs at startup (the policy's own load entry). */
     void start(@Observes @Priority(10) StartupEvent event) {
         for (int i = 1; i <= config.writers(); i++) {
-            Thread writer = new Thread(this::writeLoop, "countersign-log-writer-" + i);
+            Thread writer = new Thread(this::writeLoop, "cs-log-writer-" + i);
             writer.setDaemon(true);
             writers.add(writer);
         }
         if (flushH2) {
-            flusher = new Thread(this::flushLoop, "countersign-log-flusher");
+            flusher = new Thread(this::flushLoop, "cs-log-flusher");
             flusher.setDaemon(true);
             flushing = true;
             flusher.start();

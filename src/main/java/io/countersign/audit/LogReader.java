@@ -133,7 +133,7 @@ public class LogReader {
      */
     public final class Entries implements Iterator<ChainEntry>, AutoCloseable {
         private final ExecutorService readers = Executors.newFixedThreadPool(LogReader.this.readers, r -> {
-            Thread thread = new Thread(r, "countersign-log-reader");
+            Thread thread = new Thread(r, "cs-log-reader");
             thread.setDaemon(true);
             return thread;
         });
