@@ -108,9 +108,14 @@ public class DecisionLog {
      * On embedded H2 (with {@link #flushH2}): the batches the writers have committed, in commit order, and the
      * thread that flushes them to the disk and then answers their callers. One flush covers every batch
      * committed before it began, so while it runs the writers go on committing, and the next flush takes all
-     * of those at once: the writers never wait for the disk.
+     * of those at once: the writers do not wait for a disk that keeps up.
+     *
+     * Bounded ({@link #unflushedBatches}): once that many batches wait for a flush, as behind a disk that hangs,
+     * a writer waits with its next one, so that the entries waiting for the flusher hold no more memory than the
+     * queue does and callers beyond the queue are refused at once, instead of the writers committing, for
+     * callers who give up waiting, until the heap runs out.
      */
-    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Committed> committed;
     private Thread flusher;
     private volatile boolean flushing;
 
@@ -126,6 +131,7 @@ public class DecisionLog {
             throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
         }
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.committed = new LinkedBlockingQueue<>(unflushedBatches(config));
         this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.commitTime = Timer.builder("countersign.log.commit")
@@ -136,6 +142,15 @@ public class DecisionLog {
         this.flushTime = Timer.builder("countersign.log.flush")
                 .description("Time to flush a committed batch to the disk (embedded H2, which does not flush at a commit)")
                 .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /**
+     * How many committed batches may wait for the flusher: as many full batches as the queue holds entries
+     * (eight by default), at least one. A flush takes every waiting batch at once, so a disk that keeps up
+     * never lets more than one or two wait.
+     */
+    static int unflushedBatches(LogConfig config) {
+        return Math.max(1, config.queueCapacity() / Math.max(1, config.maxBatch()));
     }
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
@@ -242,7 +257,7 @@ public class DecisionLog {
         }
     }
 
-    private void writeBatch(List<Pending> batch) {
+    private void writeBatch(List<Pending> batch) throws InterruptedException {
         // A caller that times out while its batch commits gets 503 although its entry is written: the
         // log then holds a decision no one acted on, which only adds to the record.
         long started = System.nanoTime();
@@ -260,8 +275,15 @@ public class DecisionLog {
         batchSize.record(batch.size());
         if (appended.h2() != null) {
             // H2 has written the commit to its file but left it in the operating system's cache, which a crash
-            // of the machine loses: its callers are answered once the flusher has made it durable.
-            committed.add(new Committed(List.copyOf(batch), appended.results(), appended.h2()));
+            // of the machine loses: its callers are answered once the flusher has made it durable. Behind a flush
+            // that hangs, the writer waits here once the bound is reached, and takes no more entries meanwhile.
+            Committed done = new Committed(List.copyOf(batch), appended.results(), appended.h2());
+            try {
+                committed.put(done);
+            } catch (InterruptedException e) {
+                refuse(done.callers(), new LogUnavailableException("the service is stopping", null));
+                throw e;
+            }
         } else {
             answer(batch, appended.results());
         }

@@ -9,9 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,7 +48,9 @@ class FlushFailureTest {
     public static class OwnService implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("countersign.log.append-timeout", "2s");
+            // One entry per batch and room for four in the queue: four committed batches may wait for a flush.
+            return Map.of("countersign.log.append-timeout", "2s", "countersign.log.max-batch", "1",
+                    "countersign.log.queue-capacity", "4");
         }
     }
 
@@ -55,6 +62,9 @@ class FlushFailureTest {
 
     @Inject
     LogReader reader;
+
+    @Inject
+    LogConfig config;
 
     /** Flushes as the real one does, or refuses; {@link #hold} keeps a flush waiting until released. */
     static class TestDisk extends H2Disk {
@@ -105,6 +115,45 @@ class FlushFailureTest {
 
     @Test
     @Order(2)
+    void behindAHungFlushTheWriterStopsAfterAFewBatchesAndTheRestAreRefused() throws Exception {
+        assumeEmbeddedH2();
+        TestDisk disk = new TestDisk(true);
+        QuarkusMock.installMockForType(disk, H2Disk.class);
+        long before = reader.head().sequence();
+        int asked = 20;
+        ExecutorService callers = Executors.newFixedThreadPool(asked);
+        try {
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < asked; i++) {
+                String caller = "hung-flush-bot-" + i;
+                answers.add(callers.submit(() -> decide(caller)));
+            }
+            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "no batch reached the flush");
+            int refusedAtOnce = 0;
+            for (Future<Response> answer : answers) {
+                Response response = answer.get(30, TimeUnit.SECONDS);
+                assertEquals(503, response.statusCode(), "a decision was answered before its flush returned");
+                if (response.jsonPath().getString("detail").contains("too many entries are waiting")) {
+                    refusedAtOnce++;
+                }
+            }
+            // The batch in the flush, the four waiting for the next one, and the one the writer holds: the
+            // rest were never committed, and those the queue had no room for were refused without waiting.
+            long committedMeanwhile = reader.head().sequence() - before;
+            assertTrue(committedMeanwhile <= 1 + DecisionLog.unflushedBatches(config) + 1,
+                    committedMeanwhile + " of " + asked + " entries were committed behind a hung flush");
+            assertTrue(refusedAtOnce >= asked - committedMeanwhile - 4,
+                    "only " + refusedAtOnce + " callers were refused for a full queue");
+        } finally {
+            disk.hold.countDown();
+            callers.shutdownNow();
+        }
+        awaitReadiness(200, Duration.ofSeconds(20));
+        decide("hung-flush-bot-after").then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
+    }
+
+    @Test
+    @Order(3)
     void aRefusedFlushRefusesEveryEntryAndKeepsTheServiceUnreadyUntilARestart() throws Exception {
         assumeEmbeddedH2();
         TestDisk disk = new TestDisk(false);
@@ -129,8 +178,11 @@ class FlushFailureTest {
     }
 
     private static Response decide() {
-        return given().auth().oauth2(TestTokens.agent("flush-failure-bot")).body(TestRequests.EXPORT)
-                .when().post("/v1/decisions");
+        return decide("flush-failure-bot");
+    }
+
+    private static Response decide(String caller) {
+        return given().auth().oauth2(TestTokens.agent(caller)).body(TestRequests.EXPORT).when().post("/v1/decisions");
     }
 
     private static Response ready() {
