@@ -78,7 +78,7 @@ class FlushFailureTest {
         }
 
         @Override
-        void flush(MVStore store) {
+        void flush(MVStore store) throws IOException {
             entered.countDown();
             try {
                 hold.await(30, TimeUnit.SECONDS);

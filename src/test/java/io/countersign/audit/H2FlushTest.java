@@ -12,9 +12,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
@@ -36,7 +39,7 @@ class H2FlushTest {
     }
 
     @Test
-    void h2CommitsDoNotReachTheDiskUntilTheStoreIsFlushed(@TempDir Path dir) throws SQLException {
+    void h2CommitsDoNotReachTheDiskUntilTheStoreIsFlushed(@TempDir Path dir) throws SQLException, IOException {
         JdbcDataSource dataSource = new JdbcDataSource();
         // As the service's URL: every commit is written to the file before it returns.
         dataSource.setURL("jdbc:h2:forcecount:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
@@ -60,6 +63,39 @@ class H2FlushTest {
         }
     }
 
+    @Test
+    void theLogsFlushReachesTheDiskAfterH2sOwnChannelWasClosedUnderTheStore(@TempDir Path dir) throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:forcecount:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
+        H2_CHANNELS.clear();
+        Connection connection = dataSource.getConnection();
+        try {
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("CREATE TABLE entry (sequence BIGINT PRIMARY KEY)");
+                sql.execute("INSERT INTO entry VALUES (1)");
+            }
+            MVStore store = H2Stores.of(connection);
+            // As when a thread is interrupted in the middle of H2's I/O: its channel closes, the store stays open.
+            FileChannel h2Channel = H2_CHANNELS.stream().filter(FileChannel::isOpen).findFirst().orElseThrow();
+            h2Channel.close();
+            FORCES.set(0);
+            store.sync();
+            assertEquals(0, FORCES.get(), "H2's own flush reached the disk through a closed channel: H2 changed");
+
+            new H2Disk().flush(store);
+            assertEquals(1, FORCES.get(), "the log's flush did not reach the disk");
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // H2 cannot write its closing state through the channel closed above.
+            }
+        }
+    }
+
+    /** The channels H2 opened for writing through {@code forcecount:}. */
+    private static final List<FileChannel> H2_CHANNELS = new CopyOnWriteArrayList<>();
+
     /** {@code forcecount:}: the default file system, counting the flushes of every file opened through it. */
     public static final class CountingPath extends FilePathWrapper {
         @Override
@@ -69,7 +105,11 @@ class H2FlushTest {
 
         @Override
         public FileChannel open(String mode) throws IOException {
-            return new CountingChannel(getBase().open(mode));
+            FileChannel channel = new CountingChannel(getBase().open(mode));
+            if (mode.contains("w")) {
+                H2_CHANNELS.add(channel);
+            }
+            return channel;
         }
     }
 
