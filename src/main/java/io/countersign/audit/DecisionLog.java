@@ -79,6 +79,7 @@ public class DecisionLog {
 
     private static final String LOCK_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE";
     private static final String FLUSH_FAILED = "a flush to the disk failed: the service must be restarted";
+    private static final String STOPPING = "the service is stopping";
     private static final String MOVE_HEAD = "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID;
 
     private final EntityManager em;
@@ -239,7 +240,7 @@ public class DecisionLog {
             }
         }
         for (Pending pending; (pending = queue.poll()) != null;) {
-            pending.done().completeExceptionally(new LogUnavailableException("the service is stopping", null));
+            pending.done().completeExceptionally(new LogUnavailableException(STOPPING, null));
         }
     }
 
@@ -281,7 +282,7 @@ public class DecisionLog {
             try {
                 committed.put(done);
             } catch (InterruptedException e) {
-                refuse(done.callers(), new LogUnavailableException("the service is stopping", null));
+                refuse(done.callers(), new LogUnavailableException(STOPPING, null));
                 throw e;
             }
         } else {
@@ -331,7 +332,7 @@ public class DecisionLog {
             }
         }
         for (Committed left; (left = committed.poll()) != null;) {
-            refuse(left.callers(), new LogUnavailableException("the service is stopping", null));
+            refuse(left.callers(), new LogUnavailableException(STOPPING, null));
         }
     }
 
