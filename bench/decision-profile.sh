@@ -20,6 +20,12 @@
 #   and prints the latency of every request as the wire shows it (request sent to answer sent), raw and
 #   with the correction wrk applies before it reports percentiles (bench/wire-latency.py), and the
 #   longest stalls: wrk's p99 is the corrected one.
+#   PROFILE_ASYNC=FILE records the measured run with async-profiler (tools.profiler:async-profiler from Maven
+#   Central, attached to the running service, so that neither the start nor the warm-up is in it) into FILE as
+#   collapsed stacks with thread names, and prints CPU microseconds per request by thread group and the
+#   frames the log threads and event loops spend most in. It samples CPU time with the kernel's frames
+#   (event=cpu) where perf events are allowed (perf_event_paranoid 1 or less, set to 1 when run as root), else
+#   Java and native frames only (event=itimer). PROFILE_ASYNC_INTERVAL (1ms) sets the sampling interval.
 #   PROFILE_NO_CHECKPOINT=1 skips the CHECKPOINT that otherwise ends the warm-up on PostgreSQL, to measure
 #   a server that has to create WAL segments.
 # Builds no jar: run bench/decision-endpoint.sh or ./mvnw package first.
@@ -97,6 +103,24 @@ log_metrics() { curl -sf "$BASE/q/metrics" | grep -E '^countersign_log_(batch_si
 echo "warm-up: ${WARMUP} s of decisions$([ "$baseline" = 1 ] && echo ", then 20 s of the baseline")"
 BENCH_TOKEN="$BENCH_TOKEN" wrk -t2 -c32 "-d${WARMUP}s" -s bench/decision-post.lua "$BASE/v1/decisions" | grep Requests/sec
 [ "$baseline" = 1 ] && load 20 | grep Requests/sec
+ASYNC_LIB=""
+if [ -n "${PROFILE_ASYNC:-}" ]; then
+  case "$(uname -m)" in x86_64) platform=linux-x64 ;; aarch64) platform=linux-arm64 ;;
+    *) echo "PROFILE_ASYNC: no async-profiler library for $(uname -m)" >&2; exit 1 ;; esac
+  ./mvnw -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="tools.profiler:async-profiler:${ASYNC_PROFILER_VERSION:-4.2}" -DoutputDirectory="$WORK/async-profiler"
+  (cd "$WORK/async-profiler" && jar xf async-profiler-*.jar "$platform/libasyncProfiler.so")
+  ASYNC_LIB="$WORK/async-profiler/$platform/libasyncProfiler.so"
+  paranoid="$(cat /proc/sys/kernel/perf_event_paranoid)"
+  if [ "$paranoid" -gt 1 ] && [ "$(id -u)" = 0 ]; then
+    echo 1 >/proc/sys/kernel/perf_event_paranoid 2>/dev/null && paranoid=1
+  fi
+  async_event=cpu
+  [ "$paranoid" -le 1 ] || async_event=itimer
+  # jcmd splits its arguments at '=' unless the agent's options are quoted once more.
+  jcmd "$SERVICE_PID" JVMTI.agent_load "$ASYNC_LIB" \
+    "\"start,event=$async_event,interval=${PROFILE_ASYNC_INTERVAL:-1ms},threads\"" >/dev/null
+fi
 if [ -n "${PROFILE_JFR:-}" ]; then
   jcmd "$SERVICE_PID" JFR.start name=profile settings=profile filename="$PROFILE_JFR" duration="${SECONDS_MEASURED}s" >/dev/null
 fi
@@ -119,6 +143,9 @@ fi
 snapshot >"$WORK/cpu0"; log_metrics >"$WORK/m0"
 load "$SECONDS_MEASURED" >"$WORK/wrk"
 snapshot >"$WORK/cpu1"; log_metrics >"$WORK/m1"
+if [ -n "$ASYNC_LIB" ]; then
+  jcmd "$SERVICE_PID" JVMTI.agent_load "$ASYNC_LIB" "\"stop,file=$PROFILE_ASYNC,collapsed\"" >/dev/null
+fi
 [ "$pg" = 1 ] && wal1="$(pg_wal_state)"
 [ -n "$CAPTURE_PID" ] && { sleep 1; kill -INT "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; }
 
@@ -144,6 +171,13 @@ if [ -s "$WORK/m0" ]; then
       q["commit0.5"], q["commit0.99"], q["wait0.5"], q["wait0.99"] }'
 fi
 [ "$pg" = 1 ] && pg_wal_report "$wal0" "$wal1" "$n"
+if [ -n "$ASYNC_LIB" ]; then
+  interval_us="$(python3 -c 'import re, sys
+m = re.fullmatch(r"(\d+)(ns|us|ms|s)?", sys.argv[1])
+print(int(m.group(1)) * {"ns": 0.001, "us": 1, "ms": 1000, "s": 1000000, None: 0.001}[m.group(2)])' "${PROFILE_ASYNC_INTERVAL:-1ms}")"
+  echo "  async-profiler ($async_event, every ${PROFILE_ASYNC_INTERVAL:-1ms}), stacks in $PROFILE_ASYNC:"
+  python3 bench/collapsed-summary.py "$PROFILE_ASYNC" "$n" "$interval_us"
+fi
 if [ -n "$CAPTURE_PID" ]; then
   echo "  on the wire (tcpdump of the measured run, 32 connections):"
   tcpdump -r "$WORK/capture.pcap" -nn -tt 2>/dev/null | python3 bench/wire-latency.py "$PORT" 32 | sed 's/^/    /'
