@@ -2,8 +2,6 @@ package io.countersign.audit;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Takes the log writer's next batch from its queue: the first entry and everything queued behind it, and,
@@ -11,17 +9,18 @@ import java.util.concurrent.TimeUnit;
  * commits leave more CPU to the callers). Load is seen as entries arriving together: the last batch, or
  * the queue as drained, held more than one. A caller arriving after a lone one is not held. The window
  * also ends once entries stop arriving for a pause: the callers have all queued theirs, and holding the
- * batch longer would leave the CPU idle until the window's end. One writer thread uses it; it is not
- * thread-safe.
+ * batch longer would leave the CPU idle until the window's end. The writer sleeps through the window a
+ * pause at a time, not woken by each arrival ({@link WriterQueue}), so the window ends one to two pauses
+ * after the last arrival. One writer thread uses it; it is not thread-safe.
  */
 final class BatchTaker<T> {
-    private final BlockingQueue<T> queue;
+    private final WriterQueue<T> queue;
     private final int maxBatch;
     private final long windowNanos;
     private final long pauseNanos;
     private int lastSize;
 
-    BatchTaker(BlockingQueue<T> queue, int maxBatch, Duration window, Duration pause) {
+    BatchTaker(WriterQueue<T> queue, int maxBatch, Duration window, Duration pause) {
         this.queue = queue;
         this.maxBatch = maxBatch;
         this.windowNanos = window.toNanos();
@@ -30,7 +29,7 @@ final class BatchTaker<T> {
 
     /** Adds the next batch to {@code batch} (empty on entry); adds nothing when no entry came within {@code idle}. */
     void take(List<T> batch, Duration idle) throws InterruptedException {
-        T first = queue.poll(idle.toNanos(), TimeUnit.NANOSECONDS);
+        T first = queue.poll(idle.toNanos());
         if (first == null) {
             return;
         }
@@ -41,15 +40,14 @@ final class BatchTaker<T> {
             long deadline = System.nanoTime() + windowNanos;
             while (batch.size() < maxBatch) {
                 long left = deadline - System.nanoTime();
-                if (pauseNanos > 0) {
-                    left = Math.min(left, pauseNanos);
-                }
-                T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (next == null) {
+                if (left <= 0) {
                     break;
                 }
-                batch.add(next);
-                queue.drainTo(batch, maxBatch - batch.size());
+                // Sleeps a pause at a time, woken early only by a full batch, and ends once a pause brought nothing.
+                queue.await(maxBatch - batch.size(), pauseNanos > 0 ? Math.min(left, pauseNanos) : left);
+                if (queue.drainTo(batch, maxBatch - batch.size()) == 0) {
+                    break;
+                }
             }
         }
         lastSize = batch.size();

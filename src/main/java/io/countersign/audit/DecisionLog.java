@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,7 +87,7 @@ public class DecisionLog {
     /** On embedded H2: flush the store's file to the disk after each commit, before the callers are answered. */
     private final boolean flushH2;
     private final LogConfig config;
-    private final BlockingQueue<Pending> queue;
+    private final WriterQueue<Pending> queue;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final Timer waitTime;
@@ -131,7 +130,7 @@ public class DecisionLog {
         if (config.writers() < 1) {
             throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
         }
-        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.queue = new WriterQueue<>(config.queueCapacity());
         this.committed = new LinkedBlockingQueue<>(unflushedBatches(config));
         this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +19,13 @@ class BatchTakerTest {
     private static final Duration IDLE = Duration.ofMillis(50);
     private static final Duration NO_PAUSE = Duration.ZERO;
 
-    private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(100);
+    private final WriterQueue<Integer> queue = new WriterQueue<>(100);
 
     @Test
     void aLoneEntryAfterALoneOneIsTakenAtOnce() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, NO_PAUSE);
         for (int i = 1; i <= 3; i++) {
-            queue.add(i);
+            queue.offer(i);
             List<Integer> batch = new ArrayList<>();
             long started = System.nanoTime();
             taker.take(batch, IDLE);
@@ -39,26 +37,26 @@ class BatchTakerTest {
     @Test
     void entriesQueuedTogetherWaitForMoreUntilTheBatchIsFull() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 5, MINUTE, NO_PAUSE);
-        queue.add(1);
-        queue.add(2);
+        queue.offer(1);
+        queue.offer(2);
         Thread late = addLater(List.of(3), List.of(4, 5, 6));
         List<Integer> batch = new ArrayList<>();
         taker.take(batch, IDLE);
         late.join();
         assertEquals(List.of(1, 2, 3, 4, 5), batch, "the late entries join the batch, up to its size");
-        assertEquals(List.of(6), List.copyOf(queue), "what does not fit waits for the next batch");
+        assertEquals(List.of(6), left(), "what does not fit waits for the next batch");
     }
 
     @Test
     void afterABatchOfSeveralALoneEntryWaitsForTheWindow() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 2, MINUTE, NO_PAUSE);
-        queue.add(1);
-        queue.add(2);
+        queue.offer(1);
+        queue.offer(2);
         List<Integer> first = new ArrayList<>();
         taker.take(first, IDLE);
         assertEquals(List.of(1, 2), first);
 
-        queue.add(3);
+        queue.offer(3);
         Thread late = addLater(List.of(4));
         List<Integer> second = new ArrayList<>();
         taker.take(second, IDLE);
@@ -69,8 +67,8 @@ class BatchTakerTest {
     @Test
     void aPauseInArrivalsEndsTheWindowEarly() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofMillis(50));
-        queue.add(1);
-        queue.add(2);
+        queue.offer(1);
+        queue.offer(2);
         Thread late = addLater(List.of(3));
         List<Integer> batch = new ArrayList<>();
         long started = System.nanoTime();
@@ -79,14 +77,14 @@ class BatchTakerTest {
         late.join();
         assertEquals(List.of(1, 2), batch, "nothing arrived for the pause (50 ms), so the entry 100 ms later waits for the next batch");
         assertTrue(took < MINUTE.toNanos() / 2, "the batch waited for the window, not the pause");
-        assertEquals(List.of(3), List.copyOf(queue));
+        assertEquals(List.of(3), left());
     }
 
     @Test
     void entriesArrivingWithinThePauseKeepTheWindowOpen() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofSeconds(5));
-        queue.add(1);
-        queue.add(2);
+        queue.offer(1);
+        queue.offer(2);
         Thread late = addLater(List.of(3), List.of(4), List.of(5, 6, 7, 8, 9, 10));
         List<Integer> batch = new ArrayList<>();
         taker.take(batch, IDLE);
@@ -97,14 +95,21 @@ class BatchTakerTest {
     @Test
     void withoutAWindowOnlyWhatIsQueuedIsTaken() throws InterruptedException {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, Duration.ZERO, NO_PAUSE);
-        queue.add(1);
-        queue.add(2);
+        queue.offer(1);
+        queue.offer(2);
         List<Integer> batch = new ArrayList<>();
         taker.take(batch, IDLE);
         assertEquals(List.of(1, 2), batch);
         List<Integer> none = new ArrayList<>();
         taker.take(none, IDLE);
         assertEquals(List.of(), none, "nothing queued: nothing taken after the idle wait");
+    }
+
+    /** What is still queued, taken from the queue. */
+    private List<Integer> left() {
+        List<Integer> left = new ArrayList<>();
+        queue.drainTo(left, Integer.MAX_VALUE);
+        return left;
     }
 
     /** Starts a thread that adds each group of entries to the queue, 100 ms after the one before. */
@@ -114,7 +119,7 @@ class BatchTakerTest {
             try {
                 for (List<Integer> group : groups) {
                     Thread.sleep(100);
-                    queue.addAll(group);
+                    group.forEach(queue::offer);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
