@@ -16,8 +16,9 @@ public interface LogConfig {
     int maxBatch();
 
     /**
-     * Entries that may wait for the writer; beyond that callers get 503 at once. Eight full batches: a
-     * few milliseconds of work for a healthy writer, and a bound on the memory waiting entries hold.
+     * Entries that may wait for the writer, those of the batch it is gathering included; beyond that callers
+     * get 503 at once. Eight full batches: a few milliseconds of work for a healthy writer, and a bound on the
+     * memory waiting entries hold.
      */
     @WithDefault("2048")
     int queueCapacity();

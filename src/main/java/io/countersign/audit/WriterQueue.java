@@ -13,16 +13,19 @@ import java.util.concurrent.locks.LockSupport;
  * which with {@code ArrayBlockingQueue} cost every caller a futex call on its event loop and the writer a
  * switch per entry (about 5 µs of each per decision; docs/BENCHMARKS.md, 2026-12-07, eleventh session).
  *
- * Capacity is kept by a count taken before an entry is added, so the queue never holds more than its
- * capacity; the count may for a moment include an entry still being added, which a writer then finds on
- * its next look.
+ * Two counts: {@code reserved} holds a place for each entry from before it is added until it is taken, so the
+ * queue never holds more than its capacity and refuses only when it is full; {@code queued} counts the entries
+ * already in the queue, so a writer woken by it finds them there. The entries of a batch being gathered stay
+ * in the queue until the writer takes them, and count against its capacity.
  */
 final class WriterQueue<T> {
     private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
-    /** Writers asleep in {@link #await}, each with the number of queued entries that wakes it. */
+    /** Writers asleep in {@link #await}, each with the number of queued entries that wakes it; {@code sleeping} counts them. */
     private final ConcurrentHashMap<Thread, Integer> sleepers = new ConcurrentHashMap<>();
+    private final AtomicInteger sleeping = new AtomicInteger();
 
     WriterQueue(int capacity) {
         if (capacity < 1) {
@@ -33,17 +36,22 @@ final class WriterQueue<T> {
 
     /** Adds {@code item} unless the queue is full; wakes a writer that waits for this many entries. */
     boolean offer(T item) {
-        int queued = size.incrementAndGet();
-        if (queued > capacity) {
-            size.decrementAndGet();
-            return false;
+        for (int held = reserved.get(); ; held = reserved.get()) {
+            if (held >= capacity) {
+                return false;
+            }
+            if (reserved.compareAndSet(held, held + 1)) {
+                break;
+            }
         }
         items.offer(item);
-        // INVARIANT: the count is raised before the sleepers are read, and a writer registers before it reads
-        // the count (both volatile), so either the writer sees this entry or this caller sees the writer.
-        if (!sleepers.isEmpty()) {
+        int now = queued.incrementAndGet();
+        // INVARIANT: a caller raises the count before it looks for sleepers, and a writer counts itself asleep and
+        // registers before it reads the count (all volatile), so either the writer sees this entry or this caller
+        // sees the writer.
+        if (sleeping.get() > 0) {
             sleepers.forEach((writer, wakeAt) -> {
-                if (queued >= wakeAt) {
+                if (now >= wakeAt) {
                     LockSupport.unpark(writer);
                 }
             });
@@ -55,7 +63,8 @@ final class WriterQueue<T> {
     T poll() {
         T item = items.poll();
         if (item != null) {
-            size.decrementAndGet();
+            queued.decrementAndGet();
+            reserved.decrementAndGet();
         }
         return item;
     }
@@ -84,15 +93,17 @@ final class WriterQueue<T> {
     }
 
     /**
-     * Sleeps until at least {@code count} entries are queued or {@code nanos} have passed. Entries that arrive
-     * while fewer are queued do not wake the writer.
+     * Sleeps until at least {@code count} entries are queued (at most the capacity: a full queue always wakes)
+     * or {@code nanos} have passed. Entries that arrive while fewer are queued do not wake the writer.
      */
     void await(int count, long nanos) throws InterruptedException {
+        int wakeAt = Math.min(count, capacity);
         long deadline = System.nanoTime() + nanos;
         Thread writer = Thread.currentThread();
-        sleepers.put(writer, count);
+        sleeping.incrementAndGet();
+        sleepers.put(writer, wakeAt);
         try {
-            while (size.get() < count) {
+            while (queued.get() < wakeAt) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -104,6 +115,7 @@ final class WriterQueue<T> {
             }
         } finally {
             sleepers.remove(writer);
+            sleeping.decrementAndGet();
         }
     }
 }

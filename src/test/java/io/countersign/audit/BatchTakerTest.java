@@ -69,27 +69,32 @@ class BatchTakerTest {
         BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofMillis(50));
         queue.offer(1);
         queue.offer(2);
-        Thread late = addLater(List.of(3));
+        Thread late = addLater(Duration.ofSeconds(1), List.of(3));
         List<Integer> batch = new ArrayList<>();
         long started = System.nanoTime();
         taker.take(batch, IDLE);
         long took = System.nanoTime() - started;
         late.join();
-        assertEquals(List.of(1, 2), batch, "nothing arrived for the pause (50 ms), so the entry 100 ms later waits for the next batch");
+        assertEquals(List.of(1, 2), batch, "nothing arrived for the pause (50 ms), so the entry a second later waits for the next batch");
         assertTrue(took < MINUTE.toNanos() / 2, "the batch waited for the window, not the pause");
         assertEquals(List.of(3), left());
     }
 
     @Test
     void entriesArrivingWithinThePauseKeepTheWindowOpen() throws InterruptedException {
-        BatchTaker<Integer> taker = new BatchTaker<>(queue, 10, MINUTE, Duration.ofSeconds(5));
+        // The batch never fills, so only arrivals within the pause (400 ms) keep the window open past the first
+        // pause: the entries 300 and 400 ms in join it, and the window ends a pause or two after the last.
+        BatchTaker<Integer> taker = new BatchTaker<>(queue, 20, MINUTE, Duration.ofMillis(400));
         queue.offer(1);
         queue.offer(2);
-        Thread late = addLater(List.of(3), List.of(4), List.of(5, 6, 7, 8, 9, 10));
+        Thread late = addLater(Duration.ofMillis(100), List.of(3), List.of(4), List.of(5), List.of(6));
         List<Integer> batch = new ArrayList<>();
+        long started = System.nanoTime();
         taker.take(batch, IDLE);
+        long took = System.nanoTime() - started;
         late.join();
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), batch, "each entry came within the pause of the one before");
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), batch, "each entry came within the pause of the one before");
+        assertTrue(took < MINUTE.toNanos() / 2, "the window did not end after the arrivals stopped");
     }
 
     @Test
@@ -115,10 +120,16 @@ class BatchTakerTest {
     /** Starts a thread that adds each group of entries to the queue, 100 ms after the one before. */
     @SafeVarargs
     private Thread addLater(List<Integer>... groups) {
+        return addLater(Duration.ofMillis(100), groups);
+    }
+
+    /** Starts a thread that adds each group of entries to the queue, {@code gap} after the one before. */
+    @SafeVarargs
+    private Thread addLater(Duration gap, List<Integer>... groups) {
         Thread late = new Thread(() -> {
             try {
                 for (List<Integer> group : groups) {
-                    Thread.sleep(100);
+                    Thread.sleep(gap.toMillis());
                     group.forEach(queue::offer);
                 }
             } catch (InterruptedException e) {

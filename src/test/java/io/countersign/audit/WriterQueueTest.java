@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,7 @@ class WriterQueueTest {
             done.countDown();
         });
         writer.start();
-        Thread.sleep(100);
+        awaitAsleep(writer, queue);
         queue.offer(7);
         assertTrue(done.await(10, TimeUnit.SECONDS), "the writer slept on, past the entry it waited for");
         assertEquals(7, taken.get());
@@ -78,6 +80,58 @@ class WriterQueueTest {
     }
 
     @Test
+    void aFullQueueWakesAWriterWaitingForMoreThanItHolds() throws InterruptedException {
+        WriterQueue<Integer> queue = new WriterQueue<>(2);
+        queue.offer(1);
+        queue.offer(2);
+        long started = System.nanoTime();
+        queue.await(5, MINUTE);
+        assertTrue(System.nanoTime() - started < MINUTE / 2, "a batch larger than the queue slept while the queue was full");
+    }
+
+    /**
+     * One caller and one writer taking turns: every entry is added while the writer sleeps waiting for it, so a
+     * single lost wake-up leaves the writer asleep for its minute and the test past its deadline.
+     */
+    @Test
+    void everyEntryWakesTheWriterThatSleepsWaitingForIt() throws InterruptedException {
+        int entries = 2_000;
+        WriterQueue<Integer> queue = new WriterQueue<>(4);
+        List<Integer> taken = new ArrayList<>();
+        AtomicInteger took = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try {
+                while (taken.size() < entries) {
+                    Integer item = queue.poll(MINUTE);
+                    if (item != null) {
+                        taken.add(item);
+                        took.incrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            done.countDown();
+        });
+        writer.start();
+        for (int i = 0; i < entries; i++) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (took.get() < i) {
+                assertTrue(System.nanoTime() < deadline, "the writer slept past entry " + (i - 1) + ", which it waited for");
+                Thread.yield();
+            }
+            awaitAsleep(writer, queue);
+            assertTrue(queue.offer(i));
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS), "the writer slept past an entry it waited for");
+        writer.join();
+        for (int i = 0; i < entries; i++) {
+            assertEquals(i, taken.get(i));
+        }
+    }
+
+    @Test
     void anInterruptedWriterStopsWaiting() {
         WriterQueue<Integer> queue = new WriterQueue<>(10);
         Thread.currentThread().interrupt();
@@ -86,14 +140,13 @@ class WriterQueueTest {
     }
 
     /**
-     * Callers on several threads and two writers taking with long waits: every entry is taken exactly once,
-     * and a wake-up lost between a caller and a sleeping writer would show as the test running into its
-     * timeout instead of finishing.
+     * Callers on several threads and two writers taking with long waits: every entry is taken exactly once, and
+     * none is left queued with both writers asleep (the writers' wait is a minute, the test's deadline 30 s).
      */
     @Test
     void entriesFromManyCallersAreTakenOnceWithoutALostWakeUp() throws InterruptedException {
         int callers = 4;
-        int each = 20_000;
+        int each = 5_000;
         WriterQueue<Integer> queue = new WriterQueue<>(64);
         List<List<Integer>> taken = List.of(new ArrayList<>(), new ArrayList<>());
         CountDownLatch all = new CountDownLatch(callers * each);
@@ -118,13 +171,13 @@ class WriterQueueTest {
             threads.add(new Thread(() -> {
                 for (int i = first; i < first + each; i++) {
                     while (!queue.offer(i)) {
-                        Thread.onSpinWait();
+                        Thread.yield();
                     }
                 }
             }));
         }
         threads.forEach(Thread::start);
-        assertTrue(all.await(60, TimeUnit.SECONDS), "entries were left waiting: " + all.getCount());
+        assertTrue(all.await(30, TimeUnit.SECONDS), "entries were left waiting: " + all.getCount());
         // The writers still waiting for one more are let go by one entry each.
         queue.offer(-1);
         queue.offer(-1);
@@ -139,6 +192,15 @@ class WriterQueueTest {
         assertEquals(callers * each, seen.size());
         for (int i = 0; i < seen.size(); i++) {
             assertEquals(i, seen.get(i), "an entry was lost or taken twice");
+        }
+    }
+
+    /** Waits until {@code writer} is parked in {@code queue} (it may first have to take what is queued). */
+    private static void awaitAsleep(Thread writer, WriterQueue<?> queue) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(writer.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(writer) == queue)) {
+            assertTrue(System.nanoTime() < deadline, "the writer never went to sleep in the queue");
+            Thread.sleep(0, 100_000);
         }
     }
 }
