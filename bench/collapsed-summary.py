@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Summarises an async-profiler profile in collapsed form, recorded with the 'threads' option.
 
-Usage: collapsed-summary.py FILE REQUESTS INTERVAL_US
+Usage: collapsed-summary.py FILE REQUESTS INTERVAL
+
+INTERVAL is the sampling interval as async-profiler took it: a number with ns, us, ms or s (ns without).
 
 Prints, per thread group (the thread's name up to a trailing number, as bench/decision-profile.sh groups
 /proc's CPU ticks), its samples as CPU microseconds per request (samples x interval / requests), and for
@@ -65,8 +67,15 @@ def group_of(frame):
     return re.sub(r"[-_#]*\d+$", "", name)
 
 
+def microseconds(interval):
+    m = re.fullmatch(r"(\d+)(ns|us|ms|s)?", interval)
+    if not m:
+        sys.exit(f"the interval {interval!r} is not a number with ns, us, ms or s")
+    return int(m.group(1)) * {"ns": 0.001, "us": 1, "ms": 1000, "s": 1000000, None: 0.001}[m.group(2)]
+
+
 def main():
-    path, requests, interval = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    path, requests, interval = sys.argv[1], int(sys.argv[2]), microseconds(sys.argv[3])
     groups = collections.Counter()
     parts = collections.defaultdict(collections.Counter)
     with open(path) as lines:

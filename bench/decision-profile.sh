@@ -22,8 +22,8 @@
 #   longest stalls: wrk's p99 is the corrected one.
 #   PROFILE_ASYNC=FILE records the measured run with async-profiler (tools.profiler:async-profiler from Maven
 #   Central, attached to the running service, so that neither the start nor the warm-up is in it) into FILE as
-#   collapsed stacks with thread names, and prints CPU microseconds per request by thread group and the
-#   frames the log threads and event loops spend most in. It samples CPU time with the kernel's frames
+#   collapsed stacks with thread names, and prints CPU microseconds per request by thread group, and for the
+#   log threads and the event loops by part (bench/collapsed-summary.py). It samples CPU time with the kernel's frames
 #   (event=cpu) where perf events are allowed (perf_event_paranoid 1 or less, set to 1 when run as root), else
 #   Java and native frames only (event=itimer). PROFILE_ASYNC_INTERVAL (1ms) sets the sampling interval.
 #   PROFILE_NO_CHECKPOINT=1 skips the CHECKPOINT that otherwise ends the warm-up on PostgreSQL, to measure
@@ -172,11 +172,8 @@ if [ -s "$WORK/m0" ]; then
 fi
 [ "$pg" = 1 ] && pg_wal_report "$wal0" "$wal1" "$n"
 if [ -n "$ASYNC_LIB" ]; then
-  interval_us="$(python3 -c 'import re, sys
-m = re.fullmatch(r"(\d+)(ns|us|ms|s)?", sys.argv[1])
-print(int(m.group(1)) * {"ns": 0.001, "us": 1, "ms": 1000, "s": 1000000, None: 0.001}[m.group(2)])' "${PROFILE_ASYNC_INTERVAL:-1ms}")"
   echo "  async-profiler ($async_event, every ${PROFILE_ASYNC_INTERVAL:-1ms}), stacks in $PROFILE_ASYNC:"
-  python3 bench/collapsed-summary.py "$PROFILE_ASYNC" "$n" "$interval_us"
+  python3 bench/collapsed-summary.py "$PROFILE_ASYNC" "$n" "${PROFILE_ASYNC_INTERVAL:-1ms}"
 fi
 if [ -n "$CAPTURE_PID" ]; then
   echo "  on the wire (tcpdump of the measured run, 32 connections):"

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -99,21 +100,7 @@ class WriterQueueTest {
         WriterQueue<Integer> queue = new WriterQueue<>(4);
         List<Integer> taken = new ArrayList<>();
         AtomicInteger took = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread writer = new Thread(() -> {
-            try {
-                while (taken.size() < entries) {
-                    Integer item = queue.poll(MINUTE);
-                    if (item != null) {
-                        taken.add(item);
-                        took.incrementAndGet();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            done.countDown();
-        });
+        Thread writer = writer(queue, () -> taken.size() < entries, taken, took::incrementAndGet);
         writer.start();
         for (int i = 0; i < entries; i++) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -124,8 +111,8 @@ class WriterQueueTest {
             awaitAsleep(writer, queue);
             assertTrue(queue.offer(i));
         }
-        assertTrue(done.await(30, TimeUnit.SECONDS), "the writer slept past an entry it waited for");
-        writer.join();
+        writer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(writer.isAlive(), "the writer slept past an entry it waited for");
         for (int i = 0; i < entries; i++) {
             assertEquals(i, taken.get(i));
         }
@@ -152,19 +139,7 @@ class WriterQueueTest {
         CountDownLatch all = new CountDownLatch(callers * each);
         List<Thread> threads = new ArrayList<>();
         for (List<Integer> into : taken) {
-            threads.add(new Thread(() -> {
-                try {
-                    while (all.getCount() > 0) {
-                        Integer item = queue.poll(MINUTE);
-                        if (item != null) {
-                            into.add(item);
-                            all.countDown();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            threads.add(writer(queue, () -> all.getCount() > 0, into, all::countDown));
         }
         for (int c = 0; c < callers; c++) {
             int first = c * each;
@@ -193,6 +168,26 @@ class WriterQueueTest {
         for (int i = 0; i < seen.size(); i++) {
             assertEquals(i, seen.get(i), "an entry was lost or taken twice");
         }
+    }
+
+    /**
+     * A writer thread (not started) that, while {@code more} holds, takes entries from {@code queue} with a
+     * minute's wait, adds each to {@code into} and then runs {@code took}.
+     */
+    private static Thread writer(WriterQueue<Integer> queue, BooleanSupplier more, List<Integer> into, Runnable took) {
+        return new Thread(() -> {
+            try {
+                while (more.getAsBoolean()) {
+                    Integer item = queue.poll(MINUTE);
+                    if (item != null) {
+                        into.add(item);
+                        took.run();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Waits until {@code writer} is parked in {@code queue} (it may first have to take what is queued). */
