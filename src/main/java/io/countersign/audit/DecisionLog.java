@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
@@ -110,12 +111,19 @@ public class DecisionLog {
      * committed before it began, so while it runs the writers go on committing, and the next flush takes all
      * of those at once: the writers do not wait for a disk that keeps up.
      *
-     * Bounded ({@link #unflushedBatches}): once that many batches wait for a flush, as behind a disk that hangs,
-     * a writer waits with its next one, so that the entries waiting for the flusher hold no more memory than the
-     * queue does and callers beyond the queue are refused at once, instead of the writers committing, for
-     * callers who give up waiting, until the heap runs out.
+     * Bounded by {@link #unflushed}.
      */
-    private final BlockingQueue<Committed> committed;
+    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>();
+    /**
+     * Places for committed batches not yet flushed ({@link #unflushedBatches}): those queued for the flusher and
+     * those in the flush that runs, which may be several, as a flush takes every batch committed before it
+     * began. A writer takes a place for each batch once it is committed, and waits with it while none is free; the
+     * flusher gives the places back once the batches' callers are answered. So behind a disk that hangs the
+     * writers stop committing: the entries waiting for the flusher hold no more memory than the queue does, and
+     * callers beyond the queue are refused at once, instead of the writers committing, for callers who give up
+     * waiting, until the heap runs out.
+     */
+    private final Semaphore unflushed;
     private Thread flusher;
     private volatile boolean flushing;
 
@@ -131,7 +139,7 @@ public class DecisionLog {
             throw new IllegalArgumentException("countersign.log.writers must be at least 1, not " + config.writers());
         }
         this.queue = new WriterQueue<>(config.queueCapacity());
-        this.committed = new LinkedBlockingQueue<>(unflushedBatches(config));
+        this.unflushed = new Semaphore(unflushedBatches(config));
         this.batchSize = DistributionSummary.builder("countersign.log.batch.size")
                 .description("Entries committed per transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.commitTime = Timer.builder("countersign.log.commit")
@@ -279,7 +287,8 @@ public class DecisionLog {
             // that hangs, the writer waits here once the bound is reached, and takes no more entries meanwhile.
             Committed done = new Committed(List.copyOf(batch), appended.results(), appended.h2());
             try {
-                committed.put(done);
+                unflushed.acquire();
+                committed.add(done);
             } catch (InterruptedException e) {
                 refuse(done.callers(), new LogUnavailableException(STOPPING, null));
                 throw e;
@@ -327,11 +336,13 @@ public class DecisionLog {
                 Thread.currentThread().interrupt();
                 break;
             } finally {
+                unflushed.release(group.size());
                 group.clear();
             }
         }
         for (Committed left; (left = committed.poll()) != null;) {
             refuse(left.callers(), new LogUnavailableException(STOPPING, null));
+            unflushed.release();
         }
     }
 

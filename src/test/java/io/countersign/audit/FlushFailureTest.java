@@ -137,8 +137,9 @@ class FlushFailureTest {
                     refusedAtOnce++;
                 }
             }
-            // The batch in the flush, those waiting for the next one, and the one the writer holds: the rest
-            // were never committed, and those the queue had no room for were refused without waiting.
+            // The batches in the flush and those waiting for the next one (together at most unflushedBatches),
+            // and the one the writer holds: the rest were never committed, and those the queue had no room for
+            // were refused without waiting.
             long committedMeanwhile = reader.head().sequence() - before;
             assertTrue(committedMeanwhile <= 1 + DecisionLog.unflushedBatches(config) + 1,
                     committedMeanwhile + " of " + asked + " entries were committed behind a hung flush");
