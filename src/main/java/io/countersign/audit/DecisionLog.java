@@ -6,6 +6,9 @@ import static io.countersign.audit.RowInsert.Type.TIMESTAMPTZ;
 import static io.countersign.audit.RowInsert.Type.VARCHAR;
 import static io.countersign.audit.RowInsert.column;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,11 +39,13 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 
 /**
  * The append-only decision log, written with group commit: callers queue entries; a writer thread
@@ -55,7 +60,11 @@ import io.quarkus.runtime.StartupEvent;
  * INVARIANT: the chain head row is locked for the whole append, so writers and instances sharing a
  * database build one gap-free chain, and the head is always read from the database, never trusted from
  * memory. With several writers ({@code countersign.log.writers}), each takes its own batches and the
- * lock orders them, exactly as it orders instances.
+ * lock orders them, exactly as it orders instances. The one exception is embedded H2 with one writer and its
+ * journal ({@link H2Journal}): H2's file admits one process, the writer is the only thread that appends, and it
+ * keeps the head it journaled or committed last; the journal's applier, the one other thread that moves the
+ * head, only ever moves it to an entry the writer has already appended, and the writer drains it before it
+ * commits a batch itself.
  */
 @ApplicationScoped
 public class DecisionLog {
@@ -80,11 +89,17 @@ public class DecisionLog {
     private static final String LOCK_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID + " FOR UPDATE";
     private static final String FLUSH_FAILED = "a flush to the disk failed: the service must be restarted";
     private static final String STOPPING = "the service is stopping";
+    private static final String READ_HEAD = "SELECT sequence, hash FROM chain_head WHERE id = " + ChainHeadRecord.ID;
+    private static final String FLUSH_FAILED_ADVICE = "decision log: a flush to the disk failed. The disk may have dropped what was written, and a later "
+            + "flush would not say so: every decision is refused (503) until the service is restarted. Check "
+            + "the disk and the file system, then restart; H2 opens the file at its last complete commit, "
+            + "and GET /v1/log/verify checks the chain";
     private static final String MOVE_HEAD = "UPDATE chain_head SET sequence = ?, hash = ? WHERE id = " + ChainHeadRecord.ID;
 
     private final EntityManager em;
     private final H2Disk disk;
     private final boolean postgresql;
+    private final String dbKind;
     /** On embedded H2: flush the store's file to the disk after each commit, before the callers are answered. */
     private final boolean flushH2;
     private final LogConfig config;
@@ -126,13 +141,32 @@ public class DecisionLog {
     private final Semaphore unflushed;
     private Thread flusher;
     private volatile boolean flushing;
+    /**
+     * On embedded H2 with one writer ({@code countersign.h2.journal}): where the writer makes plain batches
+     * durable, and the applier that puts them into H2's tables; null elsewhere.
+     */
+    private volatile H2Journal journal;
+    private final boolean journalWanted;
+    private final H2Journal.Settings journalSettings;
 
     DecisionLog(EntityManager em, H2Disk disk, LogConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
-            @ConfigProperty(name = "countersign.h2.flush-commits", defaultValue = "true") boolean flushH2) {
+            @ConfigProperty(name = "countersign.h2.flush-commits", defaultValue = "true") boolean flushH2,
+            @ConfigProperty(name = "countersign.h2.journal", defaultValue = "true") boolean journal,
+            @ConfigProperty(name = "countersign.h2.journal-size", defaultValue = "16M") MemorySize journalSize,
+            @ConfigProperty(name = "countersign.h2.journal-apply-after", defaultValue = "100ms") Duration applyAfter,
+            @ConfigProperty(name = "countersign.h2.journal-apply-entries", defaultValue = "4096") int applyEntries) {
         this.em = em;
+        this.journalWanted = journal;
+        this.journalSettings = new H2Journal.Settings(journalSize.asLongValue(), applyAfter, applyEntries);
+        if (applyEntries < 1) {
+            throw new IllegalArgumentException("countersign.h2.journal-apply-entries must be at least 1, not " + applyEntries);
+        }
+        Gauge.builder("countersign.log.journal.behind", this, DecisionLog::journalBehind)
+                .description("Entries made durable in the embedded H2 log's journal and not yet in its tables").register(registry);
         this.disk = disk;
         this.postgresql = "postgresql".equals(dbKind);
+        this.dbKind = dbKind;
         this.flushH2 = flushH2 && "h2".equals(dbKind);
         this.config = config;
         if (config.writers() < 1) {
@@ -162,13 +196,16 @@ public class DecisionLog {
     }
 
     /** Starts before anything that logs at startup (the policy's own load entry). */
-    void start(@Observes @Priority(10) StartupEvent event) {
+    void start(@Observes @Priority(10) StartupEvent event) throws Exception {
+        if ("h2".equals(dbKind)) {
+            openJournal();
+        }
         for (int i = 1; i <= config.writers(); i++) {
             Thread writer = new Thread(this::writeLoop, "cs-log-writer-" + i);
             writer.setDaemon(true);
             writers.add(writer);
         }
-        if (flushH2) {
+        if (flushH2 && journal == null) {
             flusher = new Thread(this::flushLoop, "cs-log-flusher");
             flusher.setDaemon(true);
             flushing = true;
@@ -183,6 +220,16 @@ public class DecisionLog {
         running = false;
         for (Thread writer : writers) {
             writer.join(config.appendTimeout().toMillis());
+        }
+        H2Journal closing = journal;
+        if (closing != null) {
+            // Only once the writers have stopped: the applier puts what they journaled into H2's tables. What
+            // it cannot stays in the journal, for the next start.
+            try {
+                closing.close();
+            } catch (IOException e) {
+                LOG.warnf("decision log: closing the journal: %s", e.getMessage());
+            }
         }
         // Only once the writers have stopped: their last batches are flushed and answered first.
         flushing = false;
@@ -215,6 +262,7 @@ public class DecisionLog {
         long started = flushStarted;
         return running && !writers.isEmpty() && writers.stream().allMatch(Thread::isAlive)
                 && (flusher == null || flusher.isAlive()) && !lastBatchFailed && !flushFailed
+                && (journal == null || journal.healthy())
                 && (started == 0 || System.nanoTime() - started < config.appendTimeout().toNanos());
     }
 
@@ -252,6 +300,100 @@ public class DecisionLog {
     }
 
     /**
+     * On embedded H2: puts into the tables what the journals beside its file hold beyond the chain head (a
+     * restart after a crash), whether or not the journal is used from now on, then opens it for the writer when
+     * it is: with H2's log flushed, one writer, and the database in a plain file.
+     */
+    private void openJournal() throws Exception {
+        Path database = QuarkusTransaction.requiringNew().call(() -> {
+            MVStore store = em.unwrap(Session.class).doReturningWork(H2Stores::of);
+            return store == null || store.getFileStore() == null ? null : plainFile(store.getFileStore().getFileName());
+        });
+        if (database == null) {
+            return;
+        }
+        Path[] files = H2Journal.files(database);
+        boolean use = flushH2 && journalWanted && config.writers() == 1;
+        if (!use && !Files.exists(files[0]) && !Files.exists(files[1])) {
+            return;
+        }
+        LogReader.Head head = QuarkusTransaction.requiringNew().call(
+                () -> em.unwrap(Session.class).doReturningWork(connection -> {
+                    try (PreparedStatement read = connection.prepareStatement(READ_HEAD); ResultSet rs = read.executeQuery()) {
+                        return head(rs);
+                    }
+                }));
+        H2Journal opened = H2Journal.open(files, head, this::applyEntries, disk::force, journalSettings,
+                config.appendTimeout());
+        if (use) {
+            journal = opened;
+        } else {
+            opened.close();
+        }
+    }
+
+    /** The path of an H2 file name without a file system prefix ({@code nio:}, {@code split:}…); null for one with a prefix. */
+    static Path plainFile(String fileName) {
+        int colon = fileName.indexOf(':');
+        boolean prefixed = colon > 1 && fileName.indexOf('/') > colon;
+        return prefixed ? null : Path.of(fileName);
+    }
+
+    /**
+     * The applier's commit: inserts those of {@code entries} beyond the chain head (a commit whose flush failed
+     * may be tried again), moves the head to the last, commits, and flushes H2's file. A failed flush stops the
+     * log as the writer's own does.
+     */
+    private void applyEntries(List<LogJournal.Entry> entries) throws Exception {
+        if (flushFailed) {
+            // No flush after a failed one proves anything: the entries stay in the journal for the restart.
+            throw new LogUnavailableException(FLUSH_FAILED, null);
+        }
+        MVStore store = QuarkusTransaction.requiringNew().timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> {
+            Session session = em.unwrap(Session.class);
+            session.doWork(connection -> {
+                long head;
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
+                    head = head(rs).sequence();
+                }
+                List<Object[]> rows = entries.stream().filter(e -> e.sequence() > head).map(LogJournal.Entry::row).toList();
+                if (!rows.isEmpty()) {
+                    LogJournal.Entry last = entries.get(entries.size() - 1);
+                    RowInsert.insertAll(connection, false, Map.of(ENTRY, rows), MOVE_HEAD, last.sequence(), last.hash());
+                }
+            });
+            return session.doReturningWork(H2Stores::of);
+        });
+        long started = System.nanoTime();
+        try {
+            disk.flush(store);
+        } catch (IOException | RuntimeException e) {
+            flushFailed = true;
+            LOG.error(FLUSH_FAILED_ADVICE);
+            throw e;
+        }
+        flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits, on embedded H2 with the journal, until every entry whose caller has been answered is in the
+     * database's tables, so that a read of them that follows sees them. Returns at once elsewhere, when nothing
+     * waits, and on the writer's own thread.
+     */
+    public void catchUp() {
+        H2Journal current = journal;
+        if (current != null && !writers.contains(Thread.currentThread())) {
+            current.catchUp();
+        }
+    }
+
+    /** Entries made durable in the journal and not yet in the tables (0 without a journal). */
+    long journalBehind() {
+        H2Journal current = journal;
+        return current == null ? 0 : current.behind();
+    }
+
+    /**
      * After a failed batch, checks the database while idle, so that readiness comes back when the
      * database does, without waiting for traffic a load balancer would not send to an unready instance.
      */
@@ -281,7 +423,9 @@ public class DecisionLog {
         }
         commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
-        if (appended.h2() != null) {
+        if (appended.journal() != null) {
+            durable(batch, appended);
+        } else if (appended.h2() != null) {
             // H2 has written the commit to its file but left it in the operating system's cache, which a crash
             // of the machine loses: its callers are answered once the flusher has made it durable. Behind a flush
             // that hangs, the writer waits here once the bound is reached, and takes no more entries meanwhile.
@@ -296,6 +440,44 @@ public class DecisionLog {
         } else {
             answer(batch, appended.results());
         }
+    }
+
+    /**
+     * With the journal: makes the batch durable, then answers it. Plain entries go into the journal; a batch
+     * that wrote rows was committed with its entries, so H2's file is flushed. A failed write or flush stops the
+     * log as a failed flush does.
+     */
+    private void durable(List<Pending> batch, Appended appended) throws InterruptedException {
+        List<LogJournal.Entry> entries = appended.journal();
+        if (appended.withRows() || !entries.isEmpty()) {
+            long started = System.nanoTime();
+            flushStarted = started;
+            try {
+                if (appended.withRows()) {
+                    disk.flush(appended.h2());
+                    if (!entries.isEmpty()) {
+                        LogJournal.Entry last = entries.get(entries.size() - 1);
+                        journal.committed(new LogReader.Head(last.sequence(), last.hash()));
+                    }
+                } else {
+                    journal.append(entries);
+                }
+            } catch (LogUnavailableException e) {
+                // Both files full while the applier cannot reach the tables: nothing was written, and nothing is
+                // known to be lost, so only this batch is refused.
+                fail(batch, "a batch of " + entries.size() + " entries waited for room in the journal", e);
+                return;
+            } catch (IOException | RuntimeException e) {
+                flushFailed = true;
+                LOG.error(FLUSH_FAILED_ADVICE);
+                fail(batch, entries.size() + " committed entries could not be flushed to the disk", e);
+                return;
+            } finally {
+                flushStarted = 0;
+            }
+            flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        answer(batch, appended.results());
     }
 
     private void answer(List<Pending> batch, List<LogResult> results) {
@@ -369,10 +551,7 @@ public class DecisionLog {
             }
         } catch (Throwable e) {
             flushFailed = true;
-            LOG.error("decision log: a flush to the disk failed. The disk may have dropped what was written, and a later "
-                    + "flush would not say so: every decision is refused (503) until the service is restarted. Check "
-                    + "the disk and the file system, then restart; H2 opens the file at its last complete commit, "
-                    + "and GET /v1/log/verify checks the chain");
+            LOG.error(FLUSH_FAILED_ADVICE);
             List<Pending> callers = callersOf(group);
             fail(callers, callers.size() + " committed entries could not be flushed to the disk", e);
             return;
@@ -387,14 +566,21 @@ public class DecisionLog {
         return group.stream().flatMap(batch -> batch.callers().stream()).toList();
     }
 
-    /** A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to flush). */
-    private record Appended(List<LogResult> results, MVStore h2) {
+    /**
+     * A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to
+     * flush). With the journal, {@code journal} holds its entries (null without), and {@code withRows} says they
+     * were committed with the rows the batch wrote instead of being left for the journal.
+     */
+    private record Appended(List<LogResult> results, MVStore h2, List<LogJournal.Entry> journal, boolean withRows) {
     }
 
-    private Appended append(List<Pending> batch) {
+    private Appended append(List<Pending> batch) throws InterruptedException {
         Session session = em.unwrap(Session.class);
         MVStore h2 = flushH2 ? session.doReturningWork(H2Stores::of) : null;
-        Locked locked = session.doReturningWork(connection -> lock(connection, batch.stream().map(Pending::write).toList()));
+        H2Journal journaling = journal;
+        // With the journal the writer is the only one to append, so it knows the head; without, it is locked.
+        LogReader.Head known = journaling == null ? null : journaling.head();
+        Locked locked = session.doReturningWork(connection -> lock(connection, batch.stream().map(Pending::write).toList(), known));
         LogReader.Head head = locked.head();
         LogBatch context = locked.batch();
         long sequence = head.sequence();
@@ -403,7 +589,9 @@ public class DecisionLog {
         Instant now = context.now();
         String recordedAt = now.toString();
         List<LogResult> results = new ArrayList<>(batch.size());
+        List<LogJournal.Entry> journaled = new ArrayList<>(batch.size());
         List<Object[]> entries = new ArrayList<>(batch.size());
+        boolean rows = false;
         // The entries first, then the write-once rows, table by table in the order they first appear.
         Map<RowInsert, List<Object[]>> inserted = new LinkedHashMap<>();
         inserted.put(ENTRY, entries);
@@ -424,9 +612,11 @@ public class DecisionLog {
             byte[] body = write.stamped(recordedAt, sequence);
             byte[] hash = HashChain.link(previous, body);
             String hashHex = HexFormat.of().formatHex(hash);
-            entries.add(new Object[] { sequence, now, write.kind(), body, previousHex, hashHex,
-                    write.decisionId() });
+            LogJournal.Entry entry = new LogJournal.Entry(sequence, now, write.kind(), body, previousHex, hashHex, write.decisionId());
+            journaled.add(entry);
+            entries.add(entry.row());
             for (Object row : write.rows()) {
+                rows = true;
                 if (row instanceof LogWrite.Sequenced sequenced) {
                     sequenced.sequence(sequence);
                 }
@@ -439,6 +629,15 @@ public class DecisionLog {
             previous = hash;
             previousHex = hashHex;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
+        }
+        if (journaling != null && !rows && journaling.takes(journaled) && !session.isDirty()) {
+            // Nothing written in the database: the journal makes the entries durable, the applier puts them in.
+            // (A batch too large for it, of many long requests, is committed as one with rows is.)
+            return new Appended(results, h2, journaled, false);
+        }
+        if (journaling != null) {
+            // Rows go in with their entries, after every entry journaled before them, in one commit the writer flushes.
+            journaling.drain();
         }
         if (!entries.isEmpty()) {
             long last = sequence;
@@ -455,7 +654,7 @@ public class DecisionLog {
             session.doWork(connection -> RowInsert.insertAll(connection, postgresql, inserted,
                     postgresql ? MOVE_HEAD + ";\nCOMMIT" : MOVE_HEAD, last, lastHash));
         }
-        return new Appended(results, h2);
+        return new Appended(results, h2, journaling == null ? null : journaled, journaling != null);
     }
 
     /** The chain head as locked, and the batch with its time (taken once the lock is held) and its shared reads. */
@@ -467,7 +666,7 @@ public class DecisionLog {
      * on PostgreSQL all in one round trip, elsewhere one statement after the other. Every read starts once
      * the lock is held, so it sees everything committed by the writer that held it before.
      */
-    private Locked lock(Connection connection, List<LogWrite> writes) throws SQLException {
+    private Locked lock(Connection connection, List<LogWrite> writes, LogReader.Head known) throws SQLException {
         Map<BatchQuery<?>, BatchQuery.Sql> queries = new LinkedHashMap<>();
         for (LogWrite write : writes) {
             if (write.guard() != null) {
@@ -505,9 +704,11 @@ public class DecisionLog {
                 return new Locked(head, batch);
             }
         }
-        LogReader.Head head;
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
-            head = head(rs);
+        LogReader.Head head = known;
+        if (head == null) {
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
+                head = head(rs);
+            }
         }
         LogBatch batch = new LogBatch(now(), writes);
         for (Map.Entry<BatchQuery<?>, BatchQuery.Sql> e : queries.entrySet()) {

@@ -42,6 +42,11 @@ class H2Disk {
         channel.force(true);
     }
 
+    /** Flushes what was written through {@code channel} ({@code fdatasync}): the log journal's way to the disk. */
+    void force(FileChannel channel) throws IOException {
+        channel.force(false);
+    }
+
     @PreDestroy
     synchronized void close() throws IOException {
         opened = null;

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -46,17 +47,31 @@ public class LogReader {
     }
 
     private final DataSource dataSource;
+    /** Waits for the embedded H2 log's journaled entries to reach the tables before a read; does nothing elsewhere. */
+    private final Runnable catchUp;
 
+    @Inject
     LogReader(DataSource dataSource, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
-            LogConfig config) {
+            LogConfig config, DecisionLog log) {
+        this(dataSource, dbKind, config, log::catchUp);
+    }
+
+    /** A reader of a database no writer of this service appends to, or whose writer {@code catchUp} waits for. */
+    LogReader(DataSource dataSource, String dbKind, LogConfig config, Runnable catchUp) {
         this.dataSource = dataSource;
+        this.catchUp = catchUp;
         this.readers = config.readers().orElse("h2".equals(dbKind) ? 2 : Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
         if (this.readers < 1) {
             throw new IllegalArgumentException("countersign.log.readers must be at least 1, not " + this.readers);
         }
     }
 
+    /**
+     * The head as committed. Every read of the log begins with it or with {@link #decisionEntries}, so each
+     * first waits until the entries already answered are in the tables.
+     */
     public Head head() {
+        catchUp.run();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT sequence, hash FROM chain_head WHERE id = 1");
                 ResultSet rs = s.executeQuery()) {
@@ -81,6 +96,7 @@ public class LogReader {
      * {@link #DECISION_CANDIDATES} are read, so a column set to one id everywhere does not load the log.
      */
     public List<StoredEntry> decisionEntries(String decisionId) {
+        catchUp.run();
         return query("WHERE decision_id = ? ORDER BY sequence LIMIT " + DECISION_CANDIDATES, 1, decisionId);
     }
 

@@ -86,7 +86,7 @@ class EntryBodyAsBytesMigrationTest {
             assertTrue(nullBody.getMessage().toLowerCase().contains("null"), "a body is still required: " + nullBody.getMessage());
         }
 
-        LogReader reader = new LogReader(database.dataSource(), database.kind(), readers(2));
+        LogReader reader = new LogReader(database.dataSource(), database.kind(), readers(2), () -> { });
         try (LogReader.Entries entries = reader.entries(reader.head().sequence())) {
             ChainVerifier.Result result = ChainVerifier.verify(entries, 1, HashChain.GENESIS, Map.of());
             assertTrue(result.valid(), "the chain verifies after the migration: " + result);

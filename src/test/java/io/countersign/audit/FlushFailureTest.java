@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -61,7 +68,7 @@ class FlushFailureTest {
     boolean flushCommits;
 
     @Inject
-    LogReader reader;
+    DataSource dataSource;
 
     @Inject
     LogConfig config;
@@ -79,6 +86,20 @@ class FlushFailureTest {
 
         @Override
         void flush(MVStore store) throws IOException {
+            disk();
+            super.flush(store);
+            flushed.incrementAndGet();
+        }
+
+        /** The journal's flush, on the same disk. */
+        @Override
+        void force(FileChannel channel) throws IOException {
+            disk();
+            super.force(channel);
+            flushed.incrementAndGet();
+        }
+
+        private void disk() {
             entered.countDown();
             try {
                 hold.await(30, TimeUnit.SECONDS);
@@ -88,8 +109,6 @@ class FlushFailureTest {
             if (refusing) {
                 throw new UncheckedIOException(new IOException("injected: the disk refused the flush"));
             }
-            super.flush(store);
-            flushed.incrementAndGet();
         }
     }
 
@@ -119,7 +138,7 @@ class FlushFailureTest {
         assumeEmbeddedH2();
         TestDisk disk = new TestDisk(true);
         QuarkusMock.installMockForType(disk, H2Disk.class);
-        long before = reader.head().sequence();
+        long before = committedHead();
         int asked = 20;
         ExecutorService callers = Executors.newFixedThreadPool(asked);
         try {
@@ -140,10 +159,12 @@ class FlushFailureTest {
             // The batches in the flush and those waiting for the next one (together at most unflushedBatches),
             // and the one the writer holds: the rest were never committed, and those the queue had no room for
             // were refused without waiting.
-            long committedMeanwhile = reader.head().sequence() - before;
+            long committedMeanwhile = committedHead() - before;
             assertTrue(committedMeanwhile <= 1 + DecisionLog.unflushedBatches(config) + 1,
                     committedMeanwhile + " of " + asked + " entries were committed behind a hung flush");
-            assertTrue(refusedAtOnce >= asked - committedMeanwhile - config.queueCapacity(),
+            // The writer may also hold one batch it could not commit: with the journal, a batch with rows waits
+            // for the applier, whose flush hangs too.
+            assertTrue(refusedAtOnce >= asked - committedMeanwhile - config.queueCapacity() - 1,
                     "only " + refusedAtOnce + " callers were refused for a full queue");
         } finally {
             disk.hold.countDown();
@@ -162,7 +183,7 @@ class FlushFailureTest {
         disk.refusing = true;
         decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
         ready().then().statusCode(503).body("checks.find { it.name == 'countersign' }.data.logWriter", equalTo("down"));
-        long head = reader.head().sequence();
+        long head = committedHead();
 
         // The disk flushes again, but a flush after a failed one proves nothing: still refused, nothing
         // more committed or flushed, still unready.
@@ -170,8 +191,21 @@ class FlushFailureTest {
         Thread.sleep(500);
         decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
         ready().then().statusCode(503);
-        assertEquals(head, reader.head().sequence(), "an entry was committed after the failed flush");
+        assertEquals(head, committedHead(), "an entry was committed after the failed flush");
         assertEquals(0, disk.flushed.get(), "a flush after the failed one was taken as proof");
+    }
+
+    /**
+     * The chain head in the table, read directly: the log's own reads wait for the journal to be applied, which
+     * after a failed flush waits for a restart.
+     */
+    private long committedHead() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT sequence FROM chain_head WHERE id = 1");
+                ResultSet rs = s.executeQuery()) {
+            assertTrue(rs.next(), "no chain head row");
+            return rs.getLong(1);
+        }
     }
 
     private void assumeEmbeddedH2() {

@@ -146,6 +146,8 @@ class DecisionApiTest {
     }
 
     private long sequenceOf(String decisionId) throws SQLException {
+        // Read straight from the table: first wait, as every reader of the log does, for the journal's entries.
+        log.head();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT sequence FROM log_entry WHERE decision_id = ?")) {
             s.setString(1, decisionId);

@@ -2,9 +2,15 @@ package io.countersign.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,4 +50,41 @@ class KillNineIT extends ServiceIT {
             assertNothingLost("kill -9 round " + round + " of " + ROUNDS, run, flowed);
         }
     }
+
+    /**
+     * Embedded H2's journal: decisions answered once in the journal, none of them yet in H2's tables (the applier
+     * would wait an hour, and nothing reads the log), then {@code kill -9}. The restart puts every one of them
+     * into the log, and the chain verifies.
+     */
+    @Test
+    void decisionsAnsweredFromTheJournalAloneAreInTheLogAfterKillNine() throws Exception {
+        assumeTrue(database == null, "H2 only: the journal is the embedded store's");
+        Map<String, String> settings = settings();
+        settings.put("COUNTERSIGN_H2_JOURNAL_APPLY_AFTER", "1h");
+        service = ServiceProcess.start("journal-kill9", ServiceProcess.newDataDir("journal-kill9"), settings);
+        List<String> answered = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ServiceProcess.Answer answer = service.decide(DENIED.formatted(i));
+            assertEquals(200, answer.status(), "decision " + i + ": " + answer);
+            assertEquals("DENY", answer.body().path("outcome").asText());
+            answered.add(answer.body().path("decisionId").asText());
+        }
+        service.kill();
+        service.relaunch();
+        service.awaitReady();
+        String started = Files.readString(service.output());
+        assertTrue(started.contains("40 journaled entries"), "the restart did not put the 40 journaled entries into the tables: "
+                + started.lines().filter(line -> line.contains("decision log")).toList());
+        Set<String> logged = service.log().stream().map(ServiceProcess.LogEntry::decisionId).collect(Collectors.toSet());
+        assertTrue(logged.containsAll(answered), "answered decisions missing from the log after the restart");
+        ServiceProcess.Verification verified = service.verify();
+        assertTrue(verified.valid(), "the chain does not verify after the restart: " + verified);
+    }
+
+    /** An export to an unapproved destination: DENY, an entry with no row beside it. */
+    private static final String DENIED = """
+            {"action": "aws.s3.export",
+             "resource": {"type": "s3-bucket", "id": "customer-data-%d", "environment": "production",
+                          "classification": "confidential", "attributes": {"destination": "s3://attacker-bucket"}},
+             "onBehalfOf": "alice@example.com"}""";
 }
