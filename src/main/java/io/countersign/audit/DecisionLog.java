@@ -21,10 +21,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -119,7 +122,8 @@ public class DecisionLog {
     private volatile boolean flushFailed;
     /** {@link System#nanoTime()} when the running flush began; 0 while none runs. */
     private volatile long flushStarted;
-    private final List<Thread> writers = new ArrayList<>();
+    /** Read by other threads ({@link #catchUp()} asks whether it runs on one). */
+    private final List<Thread> writers = new CopyOnWriteArrayList<>();
     /**
      * On embedded H2 (with {@link #flushH2}): the batches the writers have committed, in commit order, and the
      * thread that flushes them to the disk and then answers their callers. One flush covers every batch
@@ -155,9 +159,11 @@ public class DecisionLog {
             @ConfigProperty(name = "countersign.h2.journal", defaultValue = "true") boolean journal,
             @ConfigProperty(name = "countersign.h2.journal-size", defaultValue = "16M") MemorySize journalSize,
             @ConfigProperty(name = "countersign.h2.journal-apply-after", defaultValue = "100ms") Duration applyAfter,
-            @ConfigProperty(name = "countersign.h2.journal-apply-entries", defaultValue = "4096") int applyEntries) {
+            @ConfigProperty(name = "countersign.h2.journal-apply-entries", defaultValue = "4096") int applyEntries,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> url) {
         this.em = em;
-        this.journalWanted = journal;
+        // A database other processes may open too (H2's automatic mixed mode) may see its head moved by them.
+        this.journalWanted = journal && !url.orElse("").toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE");
         this.journalSettings = new H2Journal.Settings(journalSize.asLongValue(), applyAfter, applyEntries);
         if (applyEntries < 1) {
             throw new IllegalArgumentException("countersign.h2.journal-apply-entries must be at least 1, not " + applyEntries);
@@ -305,13 +311,14 @@ public class DecisionLog {
      * it is: with H2's log flushed, one writer, and the database in a plain file.
      */
     private void openJournal() throws Exception {
-        Path database = QuarkusTransaction.requiringNew().call(() -> {
-            MVStore store = em.unwrap(Session.class).doReturningWork(H2Stores::of);
-            return store == null || store.getFileStore() == null ? null : plainFile(store.getFileStore().getFileName());
-        });
+        MVStore store = QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class).doReturningWork(H2Stores::of));
+        Path database = store == null || store.getFileStore() == null ? null : plainFile(store.getFileStore().getFileName());
         if (database == null) {
             return;
         }
+        // H2's head as read below may be a commit of the last run that only the operating system's cache holds
+        // (a kill -9 before the applier's flush): made durable before the journals behind it are written over.
+        disk.flush(store);
         Path[] files = H2Journal.files(database);
         boolean use = flushH2 && journalWanted && config.writers() == 1;
         if (!use && !Files.exists(files[0]) && !Files.exists(files[1])) {
@@ -332,8 +339,13 @@ public class DecisionLog {
         }
     }
 
-    /** The path of an H2 file name without a file system prefix ({@code nio:}, {@code split:}…); null for one with a prefix. */
+    /** The path of an H2 file name on the plain file system ({@code file:} and {@code nio:} are); null for another ({@code split:}, {@code memFS:}…). */
     static Path plainFile(String fileName) {
+        for (String plain : List.of("file:", "nio:")) {
+            if (fileName.startsWith(plain)) {
+                fileName = fileName.substring(plain.length());
+            }
+        }
         int colon = fileName.indexOf(':');
         boolean prefixed = colon > 1 && fileName.indexOf('/') > colon;
         return prefixed ? null : Path.of(fileName);
@@ -352,9 +364,17 @@ public class DecisionLog {
         MVStore store = QuarkusTransaction.requiringNew().timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> {
             Session session = em.unwrap(Session.class);
             session.doWork(connection -> {
-                long head;
+                LogReader.Head found;
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
-                    head = head(rs).sequence();
+                    found = head(rs);
+                }
+                long head = found.sequence();
+                for (LogJournal.Entry entry : entries) {
+                    boolean linked = entry.sequence() == head + 1 ? entry.prevHash().equals(found.hash())
+                            : entry.sequence() != head || entry.hash().equals(found.hash());
+                    if (!linked) {
+                        throw chainMoved(found, entry.sequence());
+                    }
                 }
                 List<Object[]> rows = entries.stream().filter(e -> e.sequence() > head).map(LogJournal.Entry::row).toList();
                 if (!rows.isEmpty()) {
@@ -376,6 +396,20 @@ public class DecisionLog {
     }
 
     /**
+     * The database's chain head is not where this writer's entries continue it: something else appended (another
+     * process on the same file). The log stops, as after a failed flush: nothing more is answered or applied.
+     */
+    private IllegalStateException chainMoved(LogReader.Head found, long sequence) {
+        flushFailed = true;
+        String message = "the chain head in the database (" + found.sequence() + ", " + found.hash() + ") does not link to entry "
+                + sequence + " of this service's log: another process appended to the database. Every decision is refused "
+                + "(503) until the service is restarted; the journals keep the entries, and a restart applies them or names "
+                + "the first that does not continue the chain";
+        LOG.error("decision log: " + message);
+        return new IllegalStateException(message);
+    }
+
+    /**
      * Waits, on embedded H2 with the journal, until every entry whose caller has been answered is in the
      * database's tables, so that a read of them that follows sees them. Returns at once elsewhere, when nothing
      * waits, and on the writer's own thread.
@@ -383,6 +417,10 @@ public class DecisionLog {
     public void catchUp() {
         H2Journal current = journal;
         if (current != null && !writers.contains(Thread.currentThread())) {
+            if (flushFailed && current.behind() > 0) {
+                // The applier stopped with the log: the journaled entries reach the tables at the next start.
+                throw new LogUnavailableException(FLUSH_FAILED, null);
+            }
             current.catchUp();
         }
     }
@@ -476,6 +514,11 @@ public class DecisionLog {
                 flushStarted = 0;
             }
             flushTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        if (flushFailed) {
+            // A flush failed meanwhile (the applier's): no answer after it, though this batch is in the journal.
+            refuse(batch, new LogUnavailableException(FLUSH_FAILED, null));
+            return;
         }
         answer(batch, appended.results());
     }
@@ -630,14 +673,24 @@ public class DecisionLog {
             previousHex = hashHex;
             results.add(new LogResult(true, sequence, ChainVerifier.hex(hash), now, write.payload()));
         }
-        if (journaling != null && !rows && journaling.takes(journaled) && !session.isDirty()) {
+        if (journaling != null && !rows && journaling.takes(journaled) && !session.isDirty()
+                && !session.doReturningWork(H2Stores::changed)) {
             // Nothing written in the database: the journal makes the entries durable, the applier puts them in.
             // (A batch too large for it, of many long requests, is committed as one with rows is.)
             return new Appended(results, h2, journaled, false);
         }
         if (journaling != null) {
-            // Rows go in with their entries, after every entry journaled before them, in one commit the writer flushes.
+            // Rows go in with their entries, after every entry journaled before them, in one commit the writer flushes;
+            // the head in the database is then the one this batch continues, unless another process moved it.
             journaling.drain();
+            session.doWork(connection -> {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
+                    LogReader.Head found = head(rs);
+                    if (found.sequence() != known.sequence() || !found.hash().equals(known.hash())) {
+                        throw chainMoved(found, known.sequence() + 1);
+                    }
+                }
+            });
         }
         if (!entries.isEmpty()) {
             long last = sequence;

@@ -60,7 +60,7 @@ final class H2Journal {
     /** The last sequence a reader or the writer waits for: handed entries up to it are applied at once. */
     private long urgentThrough;
     private boolean stopping;
-    private Thread applier;
+    private volatile Thread applier;
     private volatile long journaledThrough;
     private volatile long appliedThrough;
     private volatile boolean applyFailing;
@@ -73,7 +73,7 @@ final class H2Journal {
         this.force = force;
         this.settings = settings;
         this.wait = wait;
-        this.turnAt = Math.max(1 << 20, settings.fileSize() / 4);
+        this.turnAt = settings.fileSize() / 4;
         this.head = head;
         this.journaledThrough = head.sequence();
         this.appliedThrough = head.sequence();
@@ -101,7 +101,10 @@ final class H2Journal {
             }
             List<LogJournal.Entry> replay = replay(runs, head, paths);
             if (!replay.isEmpty()) {
-                apply.apply(replay);
+                // In commits of at most applyEntries, so that no one commit outlasts its timeout.
+                for (int from = 0; from < replay.size(); from += settings.applyEntries()) {
+                    apply.apply(replay.subList(from, Math.min(replay.size(), from + settings.applyEntries())));
+                }
                 LogJournal.Entry last = replay.get(replay.size() - 1);
                 LOG.infof("decision log: %d journaled entries (sequence %d to %d) put into the database at start",
                         replay.size(), replay.get(0).sequence(), last.sequence());
@@ -208,8 +211,17 @@ final class H2Journal {
      */
     void committed(LogReader.Head last) {
         head = last;
-        journaledThrough = last.sequence();
-        appliedThrough = last.sequence();
+        // Both files start again: what they hold is in H2's flushed file, and an entry journaled next must not
+        // follow one that is not its predecessor, or a restart would not read it.
+        for (int i = 0; i < 2; i++) {
+            files[i].restart();
+            lastIn[i] = 0;
+        }
+        synchronized (this) {
+            journaledThrough = last.sequence();
+            appliedThrough = last.sequence();
+            notifyAll();
+        }
     }
 
     /**
@@ -288,7 +300,7 @@ final class H2Journal {
                     notifyAll();
                 }
                 taking.clear();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 applyStarted = 0;
                 if (!applyFailing) {
                     LOG.errorf("decision log: %d journaled entries could not be put into the database (they stay in the journal and are "
@@ -300,8 +312,12 @@ final class H2Journal {
                     handed.addAll(0, taking);
                     handedSince = System.nanoTime();
                     taking.clear();
+                    // A second before the next try, whoever waits meanwhile: readers' wake-ups do not hasten it.
+                    long retry = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                     try {
-                        wait(1000);
+                        for (long left; (left = retry - System.nanoTime()) > 0;) {
+                            TimeUnit.NANOSECONDS.timedWait(this, left);
+                        }
                     } catch (InterruptedException interrupted) {
                         return;
                     }

@@ -20,4 +20,13 @@ final class H2Stores {
         }
         return null;
     }
+
+    /**
+     * Whether the connection's transaction has changed anything in an embedded H2 database (a guard's entity
+     * sent by an automatic flush before a query, say); false for a connection to anything else.
+     */
+    static boolean changed(Connection connection) throws SQLException {
+        return connection.isWrapperFor(JdbcConnection.class)
+                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session && session.hasPendingTransaction();
+    }
 }

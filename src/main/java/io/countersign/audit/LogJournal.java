@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -62,14 +61,13 @@ final class LogJournal implements Closeable {
     }
 
     /**
-     * Opens {@code file}, creating it filled with zeros up to {@code capacity} bytes (flushed, with its directory),
+     * Opens {@code file}, creating it filled with zeros up to {@code capacity} bytes (flushed, and its directory),
      * so that no append changes its size or its blocks. Appends start at the beginning: {@link #read()} it first.
      */
     static LogJournal open(Path file, long capacity) throws IOException {
         if (capacity < ZEROS) {
             throw new IllegalArgumentException("the journal must hold at least 1 MiB, not " + capacity + " bytes");
         }
-        boolean created = !Files.exists(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long size = channel.size();
@@ -83,7 +81,8 @@ final class LogJournal implements Closeable {
                 }
                 channel.force(true);
             }
-            if (created && file.toAbsolutePath().getParent() != null) {
+            // The file's name in its directory is durable too, whether it was created now or by a start that crashed.
+            if (file.toAbsolutePath().getParent() != null) {
                 try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
                     directory.force(true);
                 }

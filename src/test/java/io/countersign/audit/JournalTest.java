@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -71,10 +75,18 @@ class JournalTest {
 
     static class RefusingDisk extends H2Disk {
         volatile boolean refusing;
+        volatile CountDownLatch hold = new CountDownLatch(0);
+        final CountDownLatch entered = new CountDownLatch(1);
         final AtomicInteger forced = new AtomicInteger();
 
         @Override
         void force(FileChannel channel) throws IOException {
+            entered.countDown();
+            try {
+                hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (refusing) {
                 throw new IOException("injected: the disk refused the flush");
             }
@@ -106,6 +118,26 @@ class JournalTest {
 
     @Test
     @Order(2)
+    void aJournalFlushThatHangsMakesTheServiceUnreadyAndTheCallerIsRefused() throws Exception {
+        assumeTrue("h2".equals(dbKind), "the journal is the embedded H2 log's");
+        RefusingDisk disk = new RefusingDisk();
+        disk.hold = new CountDownLatch(1);
+        QuarkusMock.installMockForType(disk, H2Disk.class);
+        try {
+            CompletableFuture<Integer> asked = CompletableFuture.supplyAsync(() -> decide().statusCode());
+            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "the decision never reached the journal's flush");
+            // Past the caller's 3 s wait the flush is taken for hung: unready, and the caller gets 503.
+            awaitReadiness(503, Duration.ofSeconds(20));
+            assertEquals(503, asked.get(30, TimeUnit.SECONDS), "a decision was answered before its journal flush returned");
+        } finally {
+            disk.hold.countDown();
+        }
+        awaitReadiness(200, Duration.ofSeconds(20));
+        decide().then().statusCode(200).body("outcome", equalTo("DENY"));
+    }
+
+    @Test
+    @Order(3)
     void aJournalTheDiskRefusesToFlushRefusesEveryDecisionUntilARestart() throws Exception {
         assumeTrue("h2".equals(dbKind), "the journal is the embedded H2 log's");
         RefusingDisk disk = new RefusingDisk();
@@ -119,6 +151,14 @@ class JournalTest {
         decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
         assertEquals(0, disk.forced.get(), "a flush after the failed one was taken as proof");
         assertEquals(head, reader.head().sequence(), "an entry was answered or applied after the failed flush");
+    }
+
+    private static void awaitReadiness(int status, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (given().get("/q/health/ready").statusCode() != status) {
+            assertTrue(System.nanoTime() < deadline, "readiness did not answer " + status + " within " + within);
+            Thread.sleep(50);
+        }
     }
 
     private static Response decide() {
