@@ -293,8 +293,14 @@ public class DecisionLog {
                     writeBatch(batch);
                 }
             } catch (InterruptedException e) {
+                // What the batch held is not written: its callers are told so at once.
+                refuse(batch, new LogUnavailableException(running ? "the log writer was interrupted" : STOPPING, null));
+                if (running) {
+                    // Not a stop (stop() clears running and lets the writer drain): the transaction manager interrupts
+                    // a thread whose transaction outlives its timeout. That batch has failed; the writer goes on.
+                    continue;
+                }
                 Thread.currentThread().interrupt();
-                running = false;
                 break;
             } finally {
                 batch.clear();
@@ -449,15 +455,27 @@ public class DecisionLog {
         // A caller that times out while its batch commits gets 503 although its entry is written: the
         // log then holds a decision no one acted on, which only adds to the record.
         long started = System.nanoTime();
-        Appended appended;
-        try {
-            appended = QuarkusTransaction.requiringNew()
-                    .timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> append(batch));
-            lastBatchFailed = false;
-        } catch (Throwable e) {
-            lastBatchFailed = true;
-            fail(batch, "a batch of " + batch.size() + " entries could not be committed", e);
-            return;
+        Appended appended = null;
+        for (int attempt = 1; appended == null; attempt++) {
+            try {
+                appended = QuarkusTransaction.requiringNew()
+                        .timeout((int) Math.max(1, config.appendTimeout().toSeconds())).call(() -> append(batch));
+                lastBatchFailed = false;
+            } catch (Throwable e) {
+                if (attempt == 1 && causedBy(e, DrainFirst.class) && journal != null) {
+                    // A batch with rows found journaled entries not yet in the tables: it was rolled back, and is
+                    // tried again once the applier has put them in, waited for with no transaction or connection held.
+                    try {
+                        journal.drain();
+                        continue;
+                    } catch (LogUnavailableException late) {
+                        e = late;
+                    }
+                }
+                lastBatchFailed = true;
+                fail(batch, "a batch of " + batch.size() + " entries could not be committed", e);
+                return;
+            }
         }
         commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
@@ -610,6 +628,26 @@ public class DecisionLog {
     }
 
     /**
+     * Thrown by a batch with rows while journaled entries wait for the applier: the writer rolls it back, waits for
+     * the applier outside any transaction (an H2 store the applier's failed commit closed would otherwise leave the
+     * writer's open transaction to end in it), and tries the batch once more.
+     */
+    private static final class DrainFirst extends RuntimeException {
+        DrainFirst() {
+            super("journaled entries wait for the applier", null, false, false);
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A batch as appended: each write's result, and the H2 store to flush once it is committed (null: nothing to
      * flush). With the journal, {@code journal} holds its entries (null without), and {@code withRows} says they
      * were committed with the rows the batch wrote instead of being left for the journal.
@@ -682,7 +720,9 @@ public class DecisionLog {
         if (journaling != null) {
             // Rows go in with their entries, after every entry journaled before them, in one commit the writer flushes;
             // the head in the database is then the one this batch continues, unless another process moved it.
-            journaling.drain();
+            if (journaling.behind() > 0) {
+                throw new DrainFirst();
+            }
             session.doWork(connection -> {
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet rs = lock.executeQuery()) {
                     LogReader.Head found = head(rs);

@@ -200,9 +200,12 @@ final class H2Journal {
         }
     }
 
-    /** Waits until every journaled entry is in H2's tables, before the writer commits a batch with rows. */
+    /**
+     * Waits until every journaled entry is in H2's tables, before the writer commits a batch with rows (outside any
+     * transaction): at most half a caller's wait, so that the batch can still be committed in time after it.
+     */
     void drain() throws InterruptedException {
-        awaitApplied(journaledThrough);
+        awaitApplied(journaledThrough, wait.dividedBy(2));
     }
 
     /**
@@ -242,7 +245,11 @@ final class H2Journal {
     }
 
     private void awaitApplied(long target) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
+        awaitApplied(target, wait);
+    }
+
+    private void awaitApplied(long target, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (this) {
             if (appliedThrough >= target) {
                 return;
@@ -285,7 +292,11 @@ final class H2Journal {
                         TimeUnit.NANOSECONDS.timedWait(this, Math.max(left, 1));
                     }
                 } catch (InterruptedException e) {
-                    return;
+                    // Only close() ends the applier; another interrupt (a transaction timing out) is not a stop.
+                    if (stopping) {
+                        return;
+                    }
+                    continue;
                 }
                 taking.addAll(handed);
                 handed.clear();
@@ -319,7 +330,9 @@ final class H2Journal {
                             TimeUnit.NANOSECONDS.timedWait(this, left);
                         }
                     } catch (InterruptedException interrupted) {
-                        return;
+                        if (stopping) {
+                            return;
+                        }
                     }
                 }
             }

@@ -102,22 +102,13 @@ class H2JournalTest {
             next += 25;
         }
         // A crash: the service goes without applying (the held applier is abandoned).
-        Tables after = new Tables();
-        after.rows.addAll(tables.rows);
-        H2Journal reopened = H2Journal.open(files, after.head(), after, LogJournalTest.FORCE, SMALL, Duration.ofSeconds(5));
-        try {
+        restart(files, journal, tables, List.copyOf(tables.rows), (after, reopened) -> {
             assertEquals(21_000, after.size(), "every journaled entry is in the tables after the restart");
             assertEquals(21_000, reopened.head().sequence());
             reopened.append(entries.subList(21_000, 21_010));
             reopened.catchUp();
             assertEquals(21_010, after.size());
-        } finally {
-            reopened.close();
-            tables.hold.countDown();
-            journal.close();
-        }
-        assertEquals(null, tables.broken);
-        assertEquals(null, after.broken);
+        });
     }
 
     @Test
@@ -134,18 +125,35 @@ class H2JournalTest {
         tables.hold = new CountDownLatch(1);
         journal.append(entries.subList(11, 20));
         // A crash before the applier put 12 to 20 into the tables.
-        Tables after = new Tables();
-        after.rows.addAll(entries.subList(0, 11));
-        H2Journal reopened = H2Journal.open(files, after.head(), after, LogJournalTest.FORCE, SMALL, Duration.ofSeconds(5));
-        try {
+        restart(files, journal, tables, entries.subList(0, 11), (after, reopened) -> {
             assertEquals(20, after.size(), "the entries journaled after the committed batch were lost");
             assertEquals(20, reopened.head().sequence());
+        });
+    }
+
+    /** What a restart is checked for: the tables it completed, and its journal. */
+    @FunctionalInterface
+    interface AfterRestart {
+        void check(Tables after, H2Journal reopened) throws Exception;
+    }
+
+    /**
+     * A crash of {@code journal}, whose applier {@code crashed} holds, then a start on the same files over tables
+     * holding {@code applied}; {@code check} looks at the result. Neither side saw an entry out of order.
+     */
+    private static void restart(Path[] files, H2Journal journal, Tables crashed, List<LogJournal.Entry> applied,
+            AfterRestart check) throws Exception {
+        Tables after = new Tables();
+        after.rows.addAll(applied);
+        H2Journal reopened = H2Journal.open(files, after.head(), after, LogJournalTest.FORCE, SMALL, Duration.ofSeconds(5));
+        try {
+            check.check(after, reopened);
         } finally {
             reopened.close();
-            tables.hold.countDown();
+            crashed.hold.countDown();
             journal.close();
         }
-        assertEquals(null, tables.broken);
+        assertEquals(null, crashed.broken);
         assertEquals(null, after.broken);
     }
 
