@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,20 +14,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -75,62 +68,14 @@ class FlushFailureTest {
     @Inject
     LogConfig config;
 
-    /** Flushes as the real one does, or refuses; {@link #hold} keeps a flush waiting until released. */
-    static class TestDisk extends H2Disk {
-        volatile boolean refusing;
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch hold;
-        final AtomicInteger flushed = new AtomicInteger();
-
-        TestDisk(boolean holding) {
-            hold = new CountDownLatch(holding ? 1 : 0);
-        }
-
-        @Override
-        void flush(MVStore store) throws IOException {
-            disk();
-            super.flush(store);
-            flushed.incrementAndGet();
-        }
-
-        /** The journal's flush, on the same disk. */
-        @Override
-        void force(FileChannel channel) throws IOException {
-            disk();
-            super.force(channel);
-            flushed.incrementAndGet();
-        }
-
-        private void disk() {
-            entered.countDown();
-            try {
-                hold.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (refusing) {
-                throw new UncheckedIOException(new IOException("injected: the disk refused the flush"));
-            }
-        }
-    }
-
     @Test
     @Order(1)
     void aFlushThatHangsMakesTheServiceUnreadyWhileItRuns() throws Exception {
         assumeEmbeddedH2();
         TestDisk disk = new TestDisk(true);
         QuarkusMock.installMockForType(disk, H2Disk.class);
-        try {
-            CompletableFuture<Integer> asked = CompletableFuture.supplyAsync(() -> decide().statusCode());
-            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "the decision's batch never reached the flush");
-            // Past the callers' 2 s wait the flush is taken for hung: unready, and the caller gets 503.
-            awaitReadiness(503, Duration.ofSeconds(20));
-            assertEquals(503, asked.get(30, TimeUnit.SECONDS), "a decision was answered before its flush returned");
-        } finally {
-            disk.hold.countDown();
-        }
-        // The flush returns: nothing failed, so the service is ready and decides again.
-        awaitReadiness(200, Duration.ofSeconds(20));
+        // Past the callers' 2 s wait the flush is taken for hung; once it returns, nothing failed.
+        disk.hungFlushRefuses(() -> decide().statusCode());
         decide().then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
     }
 
@@ -170,7 +115,7 @@ class FlushFailureTest {
             disk.hold.countDown();
             callers.shutdownNow();
         }
-        awaitReadiness(200, Duration.ofSeconds(20));
+        TestDisk.awaitReadiness(200, Duration.ofSeconds(20));
         decide("hung-flush-bot-after").then().statusCode(200).body("outcome", equalTo("REQUIRE_APPROVAL"));
     }
 
@@ -222,13 +167,5 @@ class FlushFailureTest {
 
     private static Response ready() {
         return given().when().get("/q/health/ready");
-    }
-
-    private static void awaitReadiness(int status, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (ready().statusCode() != status) {
-            assertTrue(System.nanoTime() < deadline, "readiness did not answer " + status + " within " + within);
-            Thread.sleep(50);
-        }
     }
 }

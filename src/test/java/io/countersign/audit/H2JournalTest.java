@@ -87,20 +87,13 @@ class H2JournalTest {
         Tables tables = new Tables();
         H2Journal journal = H2Journal.open(files, tables.head(), tables, LogJournalTest.FORCE, SMALL, Duration.ofSeconds(5));
         List<LogJournal.Entry> entries = chain(0, GENESIS, 30_000);
-        int next = 0;
         // Far more than both files hold (about 9,000 records each): each is started again once applied.
-        while (next < 20_000) {
-            journal.append(entries.subList(next, next + 25));
-            next += 25;
-        }
+        appendInBatches(journal, entries.subList(0, 20_000));
         journal.catchUp();
         assertEquals(20_000, tables.size());
         // The database stops taking entries: what is journaled now lives only in the journal.
         tables.hold = new CountDownLatch(1);
-        while (next < 21_000) {
-            journal.append(entries.subList(next, next + 25));
-            next += 25;
-        }
+        appendInBatches(journal, entries.subList(20_000, 21_000));
         // A crash: the service goes without applying (the held applier is abandoned).
         restart(files, journal, tables, List.copyOf(tables.rows), (after, reopened) -> {
             assertEquals(21_000, after.size(), "every journaled entry is in the tables after the restart");
@@ -129,6 +122,13 @@ class H2JournalTest {
             assertEquals(20, after.size(), "the entries journaled after the committed batch were lost");
             assertEquals(20, reopened.head().sequence());
         });
+    }
+
+    /** Appends {@code entries} as the writer would, 25 to a batch. */
+    private static void appendInBatches(H2Journal journal, List<LogJournal.Entry> entries) throws Exception {
+        for (int from = 0; from < entries.size(); from += 25) {
+            journal.append(entries.subList(from, Math.min(entries.size(), from + 25)));
+        }
     }
 
     /** What a restart is checked for: the tables it completed, and its journal. */

@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -73,36 +66,14 @@ class JournalTest {
     @Inject
     LogReader reader;
 
-    static class RefusingDisk extends H2Disk {
-        volatile boolean refusing;
-        volatile CountDownLatch hold = new CountDownLatch(0);
-        final CountDownLatch entered = new CountDownLatch(1);
-        final AtomicInteger forced = new AtomicInteger();
-
-        @Override
-        void force(FileChannel channel) throws IOException {
-            entered.countDown();
-            try {
-                hold.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (refusing) {
-                throw new IOException("injected: the disk refused the flush");
-            }
-            super.force(channel);
-            forced.incrementAndGet();
-        }
-    }
-
     @Test
     @Order(1)
     void aPlainDecisionGoesThroughTheJournalAndEveryReadSeesIt() {
         assumeTrue("h2".equals(dbKind), "the journal is the embedded H2 log's");
-        RefusingDisk disk = new RefusingDisk();
+        TestDisk disk = new TestDisk(false);
         QuarkusMock.installMockForType(disk, H2Disk.class);
         String id = decide().then().statusCode(200).body("outcome", equalTo("DENY")).extract().path("decisionId");
-        assertEquals(1, disk.forced.get(), "the decision was not made durable by a flush of the journal");
+        assertEquals(1, disk.flushed.get(), "the decision was not made durable by a flush of the journal");
         assertTrue(log.journalBehind() > 0, "the entry was put into the tables before any read asked");
         // The caller, then an auditor paging the log: each read waits for the journal to be applied.
         given().auth().oauth2(TestTokens.agent("journal-bot")).get("/v1/decisions/" + id).then().statusCode(200)
@@ -120,19 +91,10 @@ class JournalTest {
     @Order(2)
     void aJournalFlushThatHangsMakesTheServiceUnreadyAndTheCallerIsRefused() throws Exception {
         assumeTrue("h2".equals(dbKind), "the journal is the embedded H2 log's");
-        RefusingDisk disk = new RefusingDisk();
-        disk.hold = new CountDownLatch(1);
+        TestDisk disk = new TestDisk(true);
         QuarkusMock.installMockForType(disk, H2Disk.class);
-        try {
-            CompletableFuture<Integer> asked = CompletableFuture.supplyAsync(() -> decide().statusCode());
-            assertTrue(disk.entered.await(30, TimeUnit.SECONDS), "the decision never reached the journal's flush");
-            // Past the caller's 3 s wait the flush is taken for hung: unready, and the caller gets 503.
-            awaitReadiness(503, Duration.ofSeconds(20));
-            assertEquals(503, asked.get(30, TimeUnit.SECONDS), "a decision was answered before its journal flush returned");
-        } finally {
-            disk.hold.countDown();
-        }
-        awaitReadiness(200, Duration.ofSeconds(20));
+        // Past the caller's 3 s wait the journal's flush is taken for hung; once it returns, nothing failed.
+        disk.hungFlushRefuses(() -> decide().statusCode());
         decide().then().statusCode(200).body("outcome", equalTo("DENY"));
     }
 
@@ -140,25 +102,19 @@ class JournalTest {
     @Order(3)
     void aJournalTheDiskRefusesToFlushRefusesEveryDecisionUntilARestart() throws Exception {
         assumeTrue("h2".equals(dbKind), "the journal is the embedded H2 log's");
-        RefusingDisk disk = new RefusingDisk();
+        TestDisk disk = new TestDisk(false);
         QuarkusMock.installMockForType(disk, H2Disk.class);
+        // Reading the head applies what the last test journaled: that flush came before the failed one.
         long head = reader.head().sequence();
+        int flushedBefore = disk.flushed.get();
         disk.refusing = true;
         decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
         given().get("/q/health/ready").then().statusCode(503);
         disk.refusing = false;
         Thread.sleep(300);
         decide().then().statusCode(503).body("code", equalTo("log_unavailable"));
-        assertEquals(0, disk.forced.get(), "a flush after the failed one was taken as proof");
+        assertEquals(flushedBefore, disk.flushed.get(), "a flush after the failed one was taken as proof");
         assertEquals(head, reader.head().sequence(), "an entry was answered or applied after the failed flush");
-    }
-
-    private static void awaitReadiness(int status, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (given().get("/q/health/ready").statusCode() != status) {
-            assertTrue(System.nanoTime() < deadline, "readiness did not answer " + status + " within " + within);
-            Thread.sleep(50);
-        }
     }
 
     private static Response decide() {
